@@ -1,0 +1,91 @@
+package dev.berth.engine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The engine process. Started by {@code berth engine start} on a Linux host, or by the guest's init in
+ * Berth's VM. Flags:
+ * <pre>
+ *   --root DIR            data root (required)
+ *   --socket PATH         API unix socket (required)
+ *   --socket-owner U:G    numeric owner of the socket and its directory
+ *   --tcp HOST:PORT       also listen on this loopback TCP address
+ *   --insecure-registry R plain-HTTP registry (repeatable); loopback registries always are
+ * </pre>
+ */
+public final class EngineMain {
+    private EngineMain() {}
+
+    public static void main(String[] args) throws Exception {
+        EngineConfig config;
+        try {
+            config = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("berth-engine: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Engine engine = new Engine(config);
+        try {
+            engine.start();
+        } catch (IOException e) {
+            System.err.println("berth-engine: cannot start: " + e.getMessage());
+            engine.close();
+            System.exit(1);
+            return;
+        }
+        Files.writeString(config.pidFile(), ProcessHandle.current().pid() + "\n");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            engine.close();
+            try {
+                Files.deleteIfExists(config.pidFile());
+            } catch (IOException ignored) {
+                // the next start treats a dead pid as stale
+            }
+            stopped.countDown();
+        }, "engine-shutdown"));
+        stopped.await();
+    }
+
+    static EngineConfig parse(String[] args) {
+        Path root = null;
+        Path socket = null;
+        String owner = null;
+        InetSocketAddress tcp = null;
+        List<String> insecure = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value for " + flag);
+            }
+            String value = args[++i];
+            switch (flag) {
+                case "--root" -> root = Path.of(value).toAbsolutePath();
+                case "--socket" -> socket = Path.of(value).toAbsolutePath();
+                case "--socket-owner" -> owner = value;
+                case "--tcp" -> tcp = parseHostPort(value);
+                case "--insecure-registry" -> insecure.add(value);
+                default -> throw new IllegalArgumentException("unknown flag " + flag);
+            }
+        }
+        if (root == null || socket == null) {
+            throw new IllegalArgumentException("usage: berth-engine --root DIR --socket PATH [--tcp HOST:PORT]");
+        }
+        return new EngineConfig(root, socket, owner, tcp, insecure);
+    }
+
+    private static InetSocketAddress parseHostPort(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--tcp needs HOST:PORT, got " + value);
+        }
+        return new InetSocketAddress(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
+    }
+}

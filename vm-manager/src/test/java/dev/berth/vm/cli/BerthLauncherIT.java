@@ -1,0 +1,117 @@
+package dev.berth.vm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.testkit.DockerCli;
+import dev.berth.testkit.Processes;
+import dev.berth.testkit.Requirements;
+import dev.berth.testkit.TempDirs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The {@code ./berth} launcher and its command-line contract, exactly as a user runs them. */
+class BerthLauncherIT {
+    static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    static final Path LAUNCHER = ROOT.resolve("berth");
+
+    Path home;
+
+    @BeforeEach
+    void home() throws Exception {
+        home = Files.createTempDirectory(Path.of("/tmp"), "bh");
+    }
+
+    @AfterEach
+    void cleanup() throws Exception {
+        berth(Map.of(), "engine", "stop");
+        TempDirs.deleteRecursively(home);
+    }
+
+    Processes.Result berth(Map<String, String> extraEnv, String... args) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("BERTH_HOME", home.toString());
+        env.put("BERTH_NO_BUILD", "1");
+        env.putAll(extraEnv);
+        List<String> cmd = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        return Processes.run(cmd, env, null, Duration.ofMinutes(2));
+    }
+
+    @Test
+    void versionAndHelpWork() throws Exception {
+        Processes.Result v = berth(Map.of(), "version").requireSuccess();
+        assertTrue(v.stdout().startsWith("Berth "), v.stdout());
+        Processes.Result help = berth(Map.of(), "--help").requireSuccess();
+        assertTrue(help.stdout().contains("engine"), help.stdout());
+        Processes.Result engineHelp = berth(Map.of(), "engine", "--help").requireSuccess();
+        for (String sub : List.of("start", "stop", "status", "env")) {
+            assertTrue(engineHelp.stdout().contains(sub), engineHelp.stdout());
+        }
+    }
+
+    @Test
+    void envPrintsADockerHostLine() throws Exception {
+        Processes.Result env = berth(Map.of(), "engine", "env").requireSuccess();
+        assertEquals("export DOCKER_HOST=unix://" + home.resolve("run/docker.sock") + "\n", env.stdout());
+    }
+
+    @Test
+    void completionScriptIsGenerated() throws Exception {
+        Processes.Result c = berth(Map.of(), "generate-completion").requireSuccess();
+        assertTrue(c.stdout().contains("complete -F"), c.stdout());
+    }
+
+    @Test
+    void findsJdk25WhenTheDefaultJavaIs17() throws Exception {
+        // JAVA_HOME pointing at an old JDK must not win; the launcher looks in the standard folders.
+        Path jdk17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        Map<String, String> env = new HashMap<>();
+        if (Files.isDirectory(jdk17)) {
+            env.put("JAVA_HOME", jdk17.toString());
+        }
+        Processes.Result v = berth(env, "version").requireSuccess();
+        assertTrue(v.stdout().contains("Java:       25") || v.stdout().matches("(?s).*Java:\\s+2[5-9].*"), v.stdout());
+    }
+
+    @Test
+    void withoutJdk25ItExplainsHowToGetOne() throws Exception {
+        Path fakeDirs = Files.createDirectories(home.resolve("nojdk"));
+        Processes.Result r = Processes.run(List.of("/bin/bash", LAUNCHER.toString(), "version"),
+                Map.of("BERTH_JDK_DIRS", fakeDirs.toString(), "JAVA_HOME", "", "PATH", "/usr/bin:/bin",
+                        "BERTH_HOME", home.toString()), null, Duration.ofSeconds(30));
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.stderr().contains("no JDK 25 or newer found") && r.stderr().contains("apt-get install"),
+                r.stderr());
+    }
+
+    @Test
+    void engineStartsAnswersTheDockerCliAndStops() throws Exception {
+        Requirements.requireRoot();
+        Requirements.requireDockerCli();
+        berth(Map.of(), "engine", "start").requireSuccess();
+        Processes.Result status = berth(Map.of(), "engine", "status");
+        assertEquals(0, status.exitCode(), status.stdout());
+        assertTrue(status.stdout().contains("engine: running"), status.stdout());
+
+        Path socket = home.resolve("run/docker.sock");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)),
+                "the engine socket is owner-only");
+        DockerCli docker = DockerCli.forHost("unix://" + socket);
+        assertEquals("25.0.0\n", docker.ok("version", "--format", "{{.Server.Version}}"));
+
+        berth(Map.of(), "engine", "start").requireSuccess(); // idempotent
+        berth(Map.of(), "engine", "stop").requireSuccess();
+        assertEquals(3, berth(Map.of(), "engine", "status").exitCode());
+        assertTrue(!Files.exists(socket), "the socket is removed on stop");
+    }
+}
