@@ -75,3 +75,6 @@ berth: no JDK $BERTH_MIN_JAVA or newer found.
 MSG
   return 1
 }
+
+# Maven 3.9 on JDK 24+ warns about sun.misc.Unsafe on every run; our scripts only run Maven on JDK >= 25.
+export MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow ${MAVEN_OPTS:-}"

@@ -12,7 +12,10 @@ final class Scenarios {
     static List<Scenario> all() {
         return List.of(
                 new CliRoundTrip(),
-                new IdleMemory());
+                new IdleMemory(),
+                new ImageScenarios.PullCold(),
+                new ImageScenarios.PullShared(),
+                new ImageScenarios.ListImages());
     }
 
     /**

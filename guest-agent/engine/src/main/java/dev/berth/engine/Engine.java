@@ -3,18 +3,49 @@ package dev.berth.engine;
 import dev.berth.api.http.HttpLimits;
 import dev.berth.engine.api.ApiServer;
 import dev.berth.engine.api.Router;
+import dev.berth.engine.events.EventBus;
+import dev.berth.engine.events.EventRoutes;
+import dev.berth.engine.archive.ApplyOptions;
+import dev.berth.engine.image.AuthRoutes;
+import dev.berth.engine.image.ImageArchiveRoutes;
+import dev.berth.engine.image.archive.ImageArchives;
+import dev.berth.engine.image.BuiltinImages;
+import dev.berth.engine.image.ImageGc;
+import dev.berth.engine.image.ImageRemover;
+import dev.berth.engine.image.ImageRoutes;
+import dev.berth.engine.image.ImageService;
+import dev.berth.engine.image.ImageStore;
+import dev.berth.engine.image.ImageUsers;
+import dev.berth.engine.image.Leases;
+import dev.berth.engine.image.pull.ImagePuller;
+import dev.berth.engine.image.push.ImagePusher;
+import dev.berth.engine.image.registry.DockerConfigCredentials;
+import dev.berth.engine.image.registry.RegistryClient;
+import dev.berth.engine.image.registry.RegistryConfig;
+import dev.berth.engine.store.content.LocalContentStore;
+import dev.berth.engine.store.snapshot.SnapshotStore;
+import dev.berth.engine.system.DiskUsageRoutes;
 import dev.berth.engine.system.SystemRoutes;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One running engine: its stores and services, wired together, and the API server in front of them. */
+/**
+ * One running engine: its stores and services, wired together, and the API server in front of them. The
+ * data root holds {@code content/} (blobs), {@code snapshots/} (unpacked layers), {@code meta/} (image
+ * records and names) and {@code tmp/} (staging); docs/internals.md describes each.
+ */
 public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
     private final EngineConfig config;
     private ApiServer server;
+    private RegistryClient registry;
+    private ImageService images;
 
     public Engine(EngineConfig config) {
         this.config = config;
@@ -22,8 +53,13 @@ public final class Engine implements AutoCloseable {
 
     public void start() throws IOException {
         Files.createDirectories(config.root());
+        EventBus events = new EventBus();
+        images = openImages(events);
         Router router = new Router();
-        new SystemRoutes(config).register(router);
+        new SystemRoutes(config, images).register(router);
+        new EventRoutes(events).register(router);
+        new DiskUsageRoutes(images).register(router);
+        registerImageRoutes(router);
         server = new ApiServer(router, HttpLimits.DEFAULT);
         server.listenUnix(config.socket(), config.socketOwner());
         if (config.tcp() != null) {
@@ -32,10 +68,51 @@ public final class Engine implements AutoCloseable {
         log.info("engine {} ready, root {}", EngineVersion.BERTH, config.root());
     }
 
+    /** The image domain: GC first (a crash may have left garbage), the built-in image, then the routes. */
+    private void registerImageRoutes(Router router) throws IOException {
+        Leases leases = new Leases();
+        ImageGc gc = new ImageGc(images, leases, Set::of);
+        gc.collect();
+        Path staging = staging();
+        ApplyOptions layerOptions = ApplyOptions.layer(config.pull().maxLayerBytes(), config.pull().freeSpaceReserve());
+        BuiltinImages.ensureHelloWorld(images, staging, layerOptions);
+        registry = new RegistryClient(RegistryConfig.defaults(config.insecureRegistries()),
+                new DockerConfigCredentials(RegistryConfig.defaultDockerConfigDir()));
+        ImagePuller puller = new ImagePuller(images, registry, config.pull(), leases);
+        ImageArchives archives = new ImageArchives(images, layerOptions, staging);
+        new ImageRoutes(images, puller, new ImagePusher(images, registry),
+                new ImageRemover(images, ImageUsers.NONE, gc), new ImageArchiveRoutes(archives)).register(router);
+        new AuthRoutes(registry).register(router);
+    }
+
+    /** A scratch directory on the data disk, emptied at every start (its contents never outlive a run). */
+    private Path staging() throws IOException {
+        Path tmp = Files.createDirectories(config.root().resolve("tmp"));
+        dev.berth.engine.os.Trees.empty(tmp);
+        return tmp;
+    }
+
+    /** Opens the stores, repairs what a crash may have left, and drops stale downloads. */
+    private ImageService openImages(EventBus events) throws IOException {
+        LocalContentStore content = new LocalContentStore(config.root().resolve("content"));
+        int stale = content.removeStaleIngests(Duration.ofHours(24));
+        if (stale > 0) {
+            log.info("removed {} abandoned downloads", stale);
+        }
+        SnapshotStore snapshots = new SnapshotStore(config.root().resolve("snapshots"));
+        ImageService service = new ImageService(content, snapshots, new ImageStore(config.root().resolve("meta")),
+                events);
+        service.recover();
+        return service;
+    }
+
     @Override
     public void close() {
         if (server != null) {
             server.close();
+        }
+        if (registry != null) {
+            registry.close();
         }
         try {
             Files.deleteIfExists(config.socket());

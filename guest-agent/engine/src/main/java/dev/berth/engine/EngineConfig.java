@@ -1,5 +1,6 @@
 package dev.berth.engine;
 
+import dev.berth.engine.image.pull.PullSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,16 +14,19 @@ import java.util.List;
  * @param socketOwner numeric {@code uid:gid} to own the socket, or null to keep the engine's own user
  * @param tcp         an additional loopback TCP listener, or null (the default: none)
  * @param insecureRegistries registries reached over plain HTTP besides loopback ones
+ * @param pull        pull tunables: retries, limits, the free-space reserve
  */
 public record EngineConfig(
         Path root,
         Path socket,
         String socketOwner,
         InetSocketAddress tcp,
-        List<String> insecureRegistries) {
+        List<String> insecureRegistries,
+        PullSettings pull) {
 
     public EngineConfig {
         insecureRegistries = insecureRegistries == null ? List.of() : List.copyOf(insecureRegistries);
+        pull = pull == null ? PullSettings.defaults() : pull;
     }
 
     public Path pidFile() {

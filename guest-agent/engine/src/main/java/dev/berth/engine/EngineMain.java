@@ -17,6 +17,9 @@ import java.util.concurrent.CountDownLatch;
  *   --socket-owner U:G    numeric owner of the socket and its directory
  *   --tcp HOST:PORT       also listen on this loopback TCP address
  *   --insecure-registry R plain-HTTP registry (repeatable); loopback registries always are
+ *   --pull-retry-delay-ms N     wait before retry n of a layer download is n × N ms (default 1000)
+ *   --free-space-reserve-mb N   pulls stop before the data disk has less than N MiB free (default 256)
+ *   --max-layer-mb N            a layer may expand to at most N MiB (default 65536: a decompression-bomb bound)
  * </pre>
  */
 public final class EngineMain {
@@ -60,6 +63,7 @@ public final class EngineMain {
         String owner = null;
         InetSocketAddress tcp = null;
         List<String> insecure = new ArrayList<>();
+        dev.berth.engine.image.pull.PullSettings pull = dev.berth.engine.image.pull.PullSettings.defaults();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -72,13 +76,16 @@ public final class EngineMain {
                 case "--socket-owner" -> owner = value;
                 case "--tcp" -> tcp = parseHostPort(value);
                 case "--insecure-registry" -> insecure.add(value);
+                case "--pull-retry-delay-ms" -> pull = pull.withRetryDelay(java.time.Duration.ofMillis(Long.parseLong(value)));
+                case "--free-space-reserve-mb" -> pull = pull.withFreeSpaceReserve(Long.parseLong(value) << 20);
+                case "--max-layer-mb" -> pull = pull.withMaxLayerBytes(Long.parseLong(value) << 20);
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
         if (root == null || socket == null) {
             throw new IllegalArgumentException("usage: berth-engine --root DIR --socket PATH [--tcp HOST:PORT]");
         }
-        return new EngineConfig(root, socket, owner, tcp, insecure);
+        return new EngineConfig(root, socket, owner, tcp, insecure, pull);
     }
 
     private static InetSocketAddress parseHostPort(String value) {

@@ -27,6 +27,7 @@ import java.util.zip.Deflater;
  *   <li>{@code hello-world} — the engine's built-in image: prints a greeting, exits 0 (OCI index, amd64+arm64)</li>
  *   <li>{@code multiarch} — busybox for linux/amd64 and linux/arm64 (OCI index)</li>
  *   <li>{@code big} — five layers of 20 MiB incompressible data (Docker schema 2)</li>
+ *   <li>{@code big-plus} — big's five layers plus one small layer: a second image sharing layers</li>
  *   <li>{@code whiteout} — busybox plus a layer that deletes a file and makes a directory opaque (OCI)</li>
  *   <li>{@code web} — busybox httpd serving /www on port 80, {@code EXPOSE 80} (Docker schema 2)</li>
  * </ul>
@@ -37,12 +38,13 @@ public final class FixtureImages {
     public static final String HELLO = "hello-world";
     public static final String MULTIARCH = "multiarch";
     public static final String BIG = "big";
+    public static final String BIG_PLUS = "big-plus";
     public static final String WHITEOUT = "whiteout";
     public static final String WEB = "web";
-    public static final List<String> ALL = List.of(BUSYBOX, HELLO, MULTIARCH, BIG, WHITEOUT, WEB);
+    public static final List<String> ALL = List.of(BUSYBOX, HELLO, MULTIARCH, BIG, BIG_PLUS, WHITEOUT, WEB);
 
     /** Bump when a recipe below changes, so cached layouts are rebuilt. */
-    static final int RECIPE_VERSION = 1;
+    static final int RECIPE_VERSION = 2;
     public static final int BIG_LAYERS = 5;
     public static final long BIG_LAYER_SIZE = 20L << 20;
     public static final String WEB_PAGE = "<html><body><h1>Hello from the Berth web fixture</h1></body></html>\n";
@@ -96,6 +98,11 @@ public final class FixtureImages {
                     Format.DOCKER));
         }
         layout.tag(BIG + ":latest", maker.image(host, Format.DOCKER, big, RuntimeConfig.empty().withEnv(PATH_ENV)));
+        List<ImageMaker.Layer> bigPlus = new ArrayList<>(big);
+        bigPlus.add(maker.layer(LayerSpec.named("ADD extra").file("data/extra", 0644, bytes("one more layer\n")),
+                Format.DOCKER));
+        layout.tag(BIG_PLUS + ":latest", maker.image(host, Format.DOCKER, bigPlus,
+                RuntimeConfig.empty().withEnv(PATH_ENV)));
 
         ImageMaker.Layer ociBase = maker.layer(busyboxLayer(binaries.get(host.architecture()), applets), Format.OCI);
         ImageMaker.Layer lower = maker.layer(LayerSpec.named("lower")

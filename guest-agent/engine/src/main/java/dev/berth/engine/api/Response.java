@@ -81,6 +81,48 @@ public final class Response {
     }
 
     /**
+     * Like {@link #stream}, but the head is sent only when the first byte is written (or on close): work that
+     * can fail before producing output (an unknown image in {@code docker save}) still gets a proper error
+     * status instead of a 200 with a broken body. Close it only when the work succeeded — not in a
+     * try-with-resources, whose close would send the 200 before the error.
+     */
+    public OutputStream lazyStream(int status, String contentType) {
+        return new OutputStream() {
+            private OutputStream body;
+
+            private OutputStream body() throws IOException {
+                if (body == null) {
+                    body = stream(status, contentType);
+                }
+                return body;
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                body().write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                body().write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                if (body != null) {
+                    body.flush();
+                }
+            }
+
+            /** Ends the body (an empty 200 body if nothing was written). */
+            @Override
+            public void close() throws IOException {
+                body().close();
+            }
+        };
+    }
+
+    /**
      * Takes over the connection for a raw bidirectional stream (attach, exec). With {@code upgrade} the head is
      * {@code 101 UPGRADED}; without it, {@code 200 OK} with a body delimited by connection close, which is
      * what docker-java expects for execs started without an Upgrade header.

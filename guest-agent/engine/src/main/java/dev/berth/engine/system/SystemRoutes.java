@@ -6,6 +6,7 @@ import dev.berth.engine.api.ApiVersion;
 import dev.berth.engine.api.Request;
 import dev.berth.engine.api.Response;
 import dev.berth.engine.api.Router;
+import dev.berth.engine.image.ImageService;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -15,11 +16,13 @@ import java.util.Map;
 /** {@code /_ping}, {@code /version} and {@code /info}. */
 public final class SystemRoutes {
     private final EngineConfig config;
+    private final ImageService images;
     private final HostFacts host = HostFacts.read();
     private final String engineId;
 
-    public SystemRoutes(EngineConfig config) throws IOException {
+    public SystemRoutes(EngineConfig config, ImageService images) throws IOException {
         this.config = config;
+        this.images = images;
         this.engineId = EngineId.loadOrCreate(config.root());
     }
 
@@ -75,7 +78,7 @@ public final class SystemRoutes {
         i.put("ContainersRunning", 0);
         i.put("ContainersPaused", 0);
         i.put("ContainersStopped", 0);
-        i.put("Images", 0);
+        i.put("Images", images.all().size());
         i.put("Driver", "overlay2");
         i.put("DriverStatus", List.of(List.of("Backing Filesystem", "berth-snapshots")));
         i.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("bridge", "host", "null"),

@@ -24,6 +24,7 @@ public final class TarReader implements AutoCloseable {
     private final Limits limits;
     private final Map<String, byte[]> globalPax = new HashMap<>();
     private final byte[] header = new byte[TarWriter.BLOCK];
+    private final byte[] skipBuffer = new byte[64 * 1024];
     private long remaining;
     private long padding;
     private boolean eof;
@@ -286,11 +287,22 @@ public final class TarReader implements AutoCloseable {
         padding = 0;
     }
 
+    /**
+     * Skips by reading, never by {@code InputStream.skip}: a skip would bypass digesting streams around us
+     * (a layer's diff ID covers every byte) and network streams may not support it.
+     */
     private void skipFully(long n) throws IOException {
         if (eof) {
             return;
         }
-        in.skipNBytes(n);
+        byte[] scratch = skipBuffer;
+        while (n > 0) {
+            int r = in.read(scratch, 0, (int) Math.min(scratch.length, n));
+            if (r < 0) {
+                throw new EOFException("tar archive ends inside a member's content");
+            }
+            n -= r;
+        }
     }
 
     private static long padOf(long size) {

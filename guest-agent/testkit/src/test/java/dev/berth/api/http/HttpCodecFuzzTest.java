@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import dev.berth.testkit.Mutations;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Random mutations of real requests: the parser must either produce a message or fail with an
  * {@link HttpException} / {@link EOFException} — never another exception, never a hang. The seed is fixed so
- * a failure reproduces; the corpus covers heads, chunked bodies and raw garbage.
+ * a failure reproduces; the corpus covers heads, chunked bodies and raw garbage. (In the test kit's tests
+ * because the mutations are shared with the engine's live-socket fuzz.)
  */
 class HttpCodecFuzzTest {
     static final String[] CORPUS = {
@@ -30,7 +32,7 @@ class HttpCodecFuzzTest {
         SplittableRandom random = new SplittableRandom(20261122);
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             for (int i = 0; i < 200_000; i++) {
-                byte[] input = mutate(CORPUS[random.nextInt(CORPUS.length)].getBytes(StandardCharsets.ISO_8859_1),
+                byte[] input = Mutations.mutate(CORPUS[random.nextInt(CORPUS.length)].getBytes(StandardCharsets.ISO_8859_1),
                         random);
                 parseAll(input);
             }
@@ -55,45 +57,9 @@ class HttpCodecFuzzTest {
         } catch (IllegalArgumentException expected) {
             // bad percent-encoding in the query: the server maps this to 400 as well
         } catch (IOException e) {
-            throw new AssertionError("unexpected I/O failure on " + printable(input), e);
+            throw new AssertionError("unexpected I/O failure on " + Mutations.printable(input), e);
         } catch (RuntimeException e) {
-            throw new AssertionError("parser crashed on " + printable(input), e);
+            throw new AssertionError("parser crashed on " + Mutations.printable(input), e);
         }
-    }
-
-    static byte[] mutate(byte[] seed, SplittableRandom r) {
-        byte[] b = seed.clone();
-        int ops = 1 + r.nextInt(4);
-        for (int i = 0; i < ops; i++) {
-            switch (r.nextInt(5)) {
-                case 0 -> b[r.nextInt(b.length)] = (byte) r.nextInt(256);
-                case 1 -> b = java.util.Arrays.copyOf(b, r.nextInt(b.length + 1));
-                case 2 -> {
-                    int at = r.nextInt(b.length + 1);
-                    byte[] junk = new byte[r.nextInt(1, 300)];
-                    r.nextBytes(junk);
-                    byte[] out = new byte[b.length + junk.length];
-                    System.arraycopy(b, 0, out, 0, at);
-                    System.arraycopy(junk, 0, out, at, junk.length);
-                    System.arraycopy(b, at, out, at + junk.length, b.length - at);
-                    b = out;
-                }
-                case 3 -> b[r.nextInt(b.length)] = (byte) "\r\n :;0fF-".charAt(r.nextInt(9));
-                default -> {
-                    byte[] out = new byte[b.length * 2];
-                    System.arraycopy(b, 0, out, 0, b.length);
-                    System.arraycopy(b, 0, out, b.length, b.length);
-                    b = out;
-                }
-            }
-            if (b.length == 0) {
-                return b;
-            }
-        }
-        return b;
-    }
-
-    static String printable(byte[] b) {
-        return new String(b, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n");
     }
 }

@@ -1,0 +1,41 @@
+package dev.berth.engine.os;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Deleting directory trees that may hold hostile content (layers, uploaded archives): through directory
+ * descriptors, never following a symlink, so a link to / inside the tree cannot redirect the deletion.
+ */
+public final class Trees {
+    private Trees() {}
+
+    /** Deletes {@code p} and everything below it; a missing path is fine. */
+    public static void delete(Path p) throws IOException {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (RootDir parent = RootDir.open(p.toAbsolutePath().getParent())) {
+            RootDir.removeAll(parent.fd(), p.getFileName().toString());
+        }
+    }
+
+    /** Deletes everything inside {@code dir}, keeping {@code dir} itself. */
+    public static void empty(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (RootDir d = RootDir.open(dir)) {
+            int fd = Linux.openat(d.fd(), ".", OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+            try {
+                for (String name : RootDir.list(fd)) {
+                    RootDir.removeAll(fd, name);
+                }
+            } finally {
+                Linux.close(fd);
+            }
+        }
+    }
+}

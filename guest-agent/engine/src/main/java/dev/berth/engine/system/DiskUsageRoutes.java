@@ -1,0 +1,63 @@
+package dev.berth.engine.system;
+
+import dev.berth.engine.api.Request;
+import dev.berth.engine.api.Response;
+import dev.berth.engine.api.Router;
+import dev.berth.engine.image.ImageRecord;
+import dev.berth.engine.image.ImageService;
+import dev.berth.engine.image.ImageViews;
+import dev.berth.engine.store.snapshot.Snapshot;
+import dev.berth.oci.Digest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /system/df}: what {@code docker system df} shows. */
+public final class DiskUsageRoutes {
+    private final ImageService images;
+    private final ImageViews views;
+
+    public DiskUsageRoutes(ImageService images) {
+        this.images = images;
+        this.views = new ImageViews(images);
+    }
+
+    public void register(Router r) {
+        r.get("/system/df", this::df);
+    }
+
+    private void df(Request req, Response res) throws IOException {
+        Map<Digest, Integer> layerUsers = new HashMap<>();
+        for (ImageRecord r : images.all()) {
+            r.diffIds().stream().distinct().forEach(d -> layerUsers.merge(d, 1, Integer::sum));
+        }
+        long layersSize = 0;
+        for (Snapshot s : images.snapshots().all()) {
+            layersSize += s.size();
+        }
+        List<Map<String, Object>> imgs = new ArrayList<>();
+        for (ImageRecord r : images.all()) {
+            Map<String, Object> m = new LinkedHashMap<>(views.summary(r, req.version()));
+            long shared = 0;
+            for (Digest d : r.diffIds().stream().distinct().toList()) {
+                if (layerUsers.getOrDefault(d, 0) > 1) {
+                    shared += images.snapshots().get(d).map(Snapshot::size).orElse(0L);
+                }
+            }
+            m.put("SharedSize", shared);
+            m.put("Containers", 0);
+            imgs.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("LayersSize", layersSize);
+        out.put("Images", imgs);
+        out.put("Containers", List.of());
+        out.put("Volumes", List.of());
+        out.put("BuildCache", List.of());
+        out.put("BuilderSize", 0);
+        res.json(200, out);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.berth.testkit;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Berth engine in its own JVM, for integration tests: the engine main class from the test class path,
+ * a private data root and socket. Separate process so tests can stop it, kill it (-9) and restart it on
+ * the same data, exactly as a user's machine would see.
+ */
+public final class EngineProcess implements AutoCloseable {
+    private static final String MAIN = "dev.berth.engine.EngineMain";
+
+    private final Path dir;
+    private final List<String> extraArgs;
+    private Process process;
+
+    private EngineProcess(Path dir, List<String> extraArgs) {
+        this.dir = dir;
+        this.extraArgs = extraArgs;
+    }
+
+    /** Starts an engine on a fresh data root under /var/tmp (a real disk: overlay and xattrs need one). */
+    public static EngineProcess start(String... extraArgs) throws IOException, InterruptedException {
+        return startAt(Files.createTempDirectory(Path.of("/var/tmp"), "berth-it"), extraArgs);
+    }
+
+    /** Starts an engine whose data root is {@code dir}/root (e.g. a small tmpfs for disk-full tests). */
+    public static EngineProcess startAt(Path dir, String... extraArgs) throws IOException, InterruptedException {
+        EngineProcess e = new EngineProcess(dir, List.of(extraArgs));
+        e.launch();
+        return e;
+    }
+
+    public void launch() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                MAIN, "--root", root().toString(), "--socket", socket().toString(), "--pull-retry-delay-ms", "100"));
+        cmd.addAll(extraArgs);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("engine exited during start:\n" + logText());
+            }
+            if (answersPing()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IOException("engine did not answer within 60 s:\n" + logText());
+    }
+
+    public Path root() {
+        return dir.resolve("root");
+    }
+
+    public Path socket() {
+        return dir.resolve("run/docker.sock");
+    }
+
+    public Path log() {
+        return dir.resolve("engine.log");
+    }
+
+    public String logText() throws IOException {
+        return Files.exists(log()) ? Files.readString(log()) : "";
+    }
+
+    public String dockerHost() {
+        return "unix://" + socket();
+    }
+
+    public DockerCli cli() {
+        return new DockerCli(Map.of("DOCKER_HOST", dockerHost(), "DOCKER_CONFIG", dir.resolve("docker-config").toString()));
+    }
+
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    /** SIGKILL: no shutdown hooks, no cleanup, as a crash or an OOM kill. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM and wait: a clean stop. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
+    public void restart() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+        launch();
+    }
+
+    private boolean answersPing() {
+        if (!Files.exists(socket())) {
+            return false;
+        }
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket()));
+            ch.write(java.nio.ByteBuffer.wrap("GET /_ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII)));
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(512);
+            ch.read(buf);
+            return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+        TempDirs.deleteRecursively(dir);
+    }
+}
