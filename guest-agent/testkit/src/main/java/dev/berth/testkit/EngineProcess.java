@@ -1,5 +1,6 @@
 package dev.berth.testkit;
 
+import dev.berth.api.launch.EngineLaunch;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -18,8 +19,6 @@ import java.util.Map;
  * the same data, exactly as a user's machine would see.
  */
 public final class EngineProcess implements AutoCloseable {
-    private static final String MAIN = "dev.berth.engine.EngineMain";
-
     private final Path dir;
     private final List<String> extraArgs;
     private Process process;
@@ -42,9 +41,10 @@ public final class EngineProcess implements AutoCloseable {
     }
 
     public void launch() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                MAIN, "--root", root().toString(), "--socket", socket().toString(), "--pull-retry-delay-ms", "100"));
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        cmd.addAll(EngineLaunch.JVM_FLAGS);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EngineLaunch.MAIN_CLASS,
+                "--root", root().toString(), "--socket", socket().toString(), "--pull-retry-delay-ms", "100"));
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();

@@ -8,7 +8,7 @@ import java.io.IOException;
  * <pre>
  *   FixtureMain layout   build (or reuse) the fixture layout and print its directory
  *   FixtureMain serve    start the registry, push every fixture, print "registry=127.0.0.1:PORT",
- *                        and keep serving until stdin closes
+ *                        and keep serving until the process is stopped (SIGTERM/SIGINT)
  * </pre>
  */
 public final class FixtureMain {
@@ -28,11 +28,11 @@ public final class FixtureMain {
 
     private static void serve() throws IOException, InterruptedException {
         OciLayout layout = FixtureImages.layout();
-        try (RegistryFixture registry = RegistryFixture.start()) {
-            FixtureImages.pushAll(layout, registry.baseUri());
-            System.out.println("registry=" + registry.host());
-            System.out.flush();
-            System.in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
+        RegistryFixture registry = RegistryFixture.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(registry::close, "registry-stop"));
+        FixtureImages.pushAll(layout, registry.baseUri());
+        System.out.println("registry=" + registry.host());
+        System.out.flush();
+        Thread.currentThread().join(); // until a signal runs the shutdown hook
     }
 }

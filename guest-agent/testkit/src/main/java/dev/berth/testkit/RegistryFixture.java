@@ -65,6 +65,18 @@ public final class RegistryFixture implements AutoCloseable {
         throw last;
     }
 
+    /** Starts a registry and pushes every fixture image to it (as {@code <name>:latest}). */
+    public static RegistryFixture startWithFixtures() throws IOException, InterruptedException {
+        RegistryFixture r = start();
+        try {
+            FixtureImages.pushAll(FixtureImages.layout(), r.baseUri());
+            return r;
+        } catch (IOException | RuntimeException e) {
+            r.close();
+            throw e;
+        }
+    }
+
     /** {@code 127.0.0.1:port}: the registry part of an image reference. */
     public String host() {
         return "127.0.0.1:" + port;

@@ -2,6 +2,7 @@ package dev.berth.vm.engine;
 
 import dev.berth.api.client.DockerHost;
 import dev.berth.api.client.EngineClient;
+import dev.berth.api.launch.EngineLaunch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import tools.jackson.databind.JsonNode;
  * the terminal does not stop it), logging to {@code ~/.berth/logs/engine.log}. No VM.
  */
 public final class HostEngineBackend implements EngineBackend {
-    static final String ENGINE_MAIN = "dev.berth.engine.EngineMain";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -67,8 +67,9 @@ public final class HostEngineBackend implements EngineBackend {
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             cmd.add("/usr/bin/setsid"); // a session of its own: no SIGHUP when the terminal closes
         }
-        cmd.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), ENGINE_MAIN,
+        cmd.add(java);
+        cmd.addAll(EngineLaunch.JVM_FLAGS);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EngineLaunch.MAIN_CLASS,
                 "--root", paths.engineRoot().toString(), "--socket", paths.socket().toString()));
         if (paths.socketOwner() != null) {
             cmd.addAll(List.of("--socket-owner", paths.socketOwner()));
@@ -134,9 +135,9 @@ public final class HostEngineBackend implements EngineBackend {
     private static boolean isEngine(ProcessHandle h) {
         try {
             String cmdline = Files.readString(Path.of("/proc/" + h.pid() + "/cmdline"));
-            return cmdline.contains(ENGINE_MAIN);
+            return cmdline.contains(EngineLaunch.MAIN_CLASS);
         } catch (IOException e) {
-            return h.info().commandLine().map(c -> c.contains(ENGINE_MAIN)).orElse(false);
+            return h.info().commandLine().map(c -> c.contains(EngineLaunch.MAIN_CLASS)).orElse(false);
         }
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.testkit.EngineProcess;
-import dev.berth.testkit.FixtureImages;
 import dev.berth.testkit.Processes;
 import dev.berth.testkit.RegistryFixture;
 import dev.berth.testkit.Requirements;
@@ -28,8 +27,7 @@ class DiskFullIT {
         Files.createDirectories(dir.resolve("root"));
         Processes.run(List.of("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", dir.resolve("root").toString()),
                 Duration.ofSeconds(10)).requireSuccess();
-        try (RegistryFixture registry = RegistryFixture.start()) {
-            FixtureImages.pushAll(FixtureImages.layout(), registry.baseUri());
+        try (RegistryFixture registry = RegistryFixture.startWithFixtures()) {
             try (EngineProcess engine = EngineProcess.startAt(dir, "--free-space-reserve-mb", "4")) {
                 Processes.Result r = engine.cli().run("pull", registry.host() + "/big");
                 assertEquals(1, r.exitCode());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.testkit.EngineProcess;
-import dev.berth.testkit.FixtureImages;
 import dev.berth.testkit.Processes;
 import dev.berth.testkit.RegistryFixture;
 import dev.berth.testkit.Requirements;
@@ -27,10 +26,9 @@ class EngineCrashIT {
         Requirements.requireRoot();
         Requirements.requireRegistry();
         Requirements.requireDockerCli();
-        try (RegistryFixture registry = RegistryFixture.start();
+        try (RegistryFixture registry = RegistryFixture.startWithFixtures();
                 FaultyRegistryProxy proxy = FaultyRegistryProxy.start(registry.baseUri());
                 EngineProcess engine = EngineProcess.start()) {
-            FixtureImages.pushAll(FixtureImages.layout(), registry.baseUri());
             String image = proxy.host() + "/big";
             CompletableFuture<Processes.Result> pull = CompletableFuture.supplyAsync(() -> {
                 try {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.EngineProcess;
-import dev.berth.testkit.FixtureImages;
 import dev.berth.testkit.ReferenceDockerd;
 import dev.berth.testkit.RegistryFixture;
 import dev.berth.testkit.Requirements;
@@ -29,8 +28,7 @@ class ImageCommandsIT {
         Requirements.requireRoot();
         Requirements.requireRegistry();
         Requirements.requireDockerCli();
-        registry = RegistryFixture.start();
-        FixtureImages.pushAll(FixtureImages.layout(), registry.baseUri());
+        registry = RegistryFixture.startWithFixtures();
         reg = registry.host();
         engine = EngineProcess.start();
         docker = engine.cli();
@@ -156,6 +154,23 @@ class ImageCommandsIT {
         assertEquals("[cat /etc/motd] [A=b]\n",
                 docker.ok("image", "inspect", "--format", "{{.Config.Cmd}} {{.Config.Env}}", "imported:1"));
         assertTrue(docker.ok("history", "imported:1").contains("Imported from"));
+    }
+
+    @Test
+    void imageEventsAreRecordedAndFiltered() throws Exception {
+        long since = System.currentTimeMillis() / 1000 - 1;
+        docker.ok("pull", reg + "/hello-world");
+        docker.ok("tag", reg + "/hello-world", "events-test:1");
+        docker.ok("rmi", "events-test:1");
+        long until = System.currentTimeMillis() / 1000 + 1;
+        String events = docker.ok("events", "--since", Long.toString(since), "--until", Long.toString(until),
+                "--filter", "type=image", "--format", "{{.Action}} {{.Actor.Attributes.name}}");
+        assertTrue(events.contains("pull " + reg + "/hello-world:latest"), events);
+        assertTrue(events.contains("tag events-test:1"), events);
+        assertTrue(events.contains("untag events-test:1"), events);
+        String onlyTags = docker.ok("events", "--since", Long.toString(since), "--until", Long.toString(until),
+                "--filter", "event=tag", "--filter", "image=events-test:1", "--format", "{{.Action}}");
+        assertEquals("tag\n", onlyTags);
     }
 
     @Test
