@@ -3,20 +3,32 @@ package dev.berth.engine;
 import dev.berth.api.http.HttpLimits;
 import dev.berth.engine.api.ApiServer;
 import dev.berth.engine.api.Router;
+import dev.berth.engine.archive.ApplyOptions;
+import dev.berth.engine.container.ContainerContext;
+import dev.berth.engine.container.ContainerEvents;
+import dev.berth.engine.container.ContainerService;
+import dev.berth.engine.container.ContainerStore;
+import dev.berth.engine.container.ContainerViews;
+import dev.berth.engine.container.MountSetup;
+import dev.berth.engine.container.NetworkSetup;
+import dev.berth.engine.container.api.ContainerRoutes;
+import dev.berth.engine.container.api.StreamRoutes;
+import dev.berth.engine.container.attach.AttachRegistry;
+import dev.berth.engine.container.exec.ExecRoutes;
+import dev.berth.engine.container.runtime.MonitorLauncher;
+import dev.berth.engine.container.runtime.Runtimes;
 import dev.berth.engine.events.EventBus;
 import dev.berth.engine.events.EventRoutes;
-import dev.berth.engine.archive.ApplyOptions;
 import dev.berth.engine.image.AuthRoutes;
-import dev.berth.engine.image.ImageArchiveRoutes;
-import dev.berth.engine.image.archive.ImageArchives;
 import dev.berth.engine.image.BuiltinImages;
+import dev.berth.engine.image.ImageArchiveRoutes;
 import dev.berth.engine.image.ImageGc;
 import dev.berth.engine.image.ImageRemover;
 import dev.berth.engine.image.ImageRoutes;
 import dev.berth.engine.image.ImageService;
 import dev.berth.engine.image.ImageStore;
-import dev.berth.engine.image.ImageUsers;
 import dev.berth.engine.image.Leases;
+import dev.berth.engine.image.archive.ImageArchives;
 import dev.berth.engine.image.pull.ImagePuller;
 import dev.berth.engine.image.push.ImagePusher;
 import dev.berth.engine.image.registry.DockerConfigCredentials;
@@ -26,11 +38,11 @@ import dev.berth.engine.store.content.LocalContentStore;
 import dev.berth.engine.store.snapshot.SnapshotStore;
 import dev.berth.engine.system.DiskUsageRoutes;
 import dev.berth.engine.system.SystemRoutes;
+import dev.berth.monitor.MonitorBinary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,11 +67,16 @@ public final class Engine implements AutoCloseable {
         Files.createDirectories(config.root());
         EventBus events = new EventBus();
         images = openImages(events);
+        ContainerService containers = openContainers(events);
+        ContainerViews containerViews = new ContainerViews(ContainerViews.NetworkView.NONE,
+                ContainerViews.MountView.NONE);
         Router router = new Router();
-        new SystemRoutes(config, images).register(router);
+        new SystemRoutes(config, images, containers).register(router);
         new EventRoutes(events).register(router);
-        new DiskUsageRoutes(images).register(router);
-        registerImageRoutes(router);
+        new DiskUsageRoutes(images, containers, containerViews).register(router);
+        registerImageRoutes(router, containers);
+        registerContainerRoutes(router, containers, containerViews);
+        containers.recover();
         server = new ApiServer(router, HttpLimits.DEFAULT);
         server.listenUnix(config.socket(), config.socketOwner());
         if (config.tcp() != null) {
@@ -69,9 +86,9 @@ public final class Engine implements AutoCloseable {
     }
 
     /** The image domain: GC first (a crash may have left garbage), the built-in image, then the routes. */
-    private void registerImageRoutes(Router router) throws IOException {
+    private void registerImageRoutes(Router router, ContainerService containers) throws IOException {
         Leases leases = new Leases();
-        ImageGc gc = new ImageGc(images, leases, Set::of);
+        ImageGc gc = new ImageGc(images, leases, containers::heldLayers);
         gc.collect();
         Path staging = staging();
         ApplyOptions layerOptions = ApplyOptions.layer(config.pull().maxLayerBytes(), config.pull().freeSpaceReserve());
@@ -81,8 +98,29 @@ public final class Engine implements AutoCloseable {
         ImagePuller puller = new ImagePuller(images, registry, config.pull(), leases);
         ImageArchives archives = new ImageArchives(images, layerOptions, staging);
         new ImageRoutes(images, puller, new ImagePusher(images, registry),
-                new ImageRemover(images, ImageUsers.NONE, gc), new ImageArchiveRoutes(archives)).register(router);
+                new ImageRemover(images, containers, gc), new ImageArchiveRoutes(archives)).register(router);
         new AuthRoutes(registry).register(router);
+    }
+
+    /**
+     * The container domain: the monitor binary installed next to the data (containers keep running it while
+     * the engine is replaced), the runtimes found here, and the stored containers.
+     */
+    private ContainerService openContainers(EventBus events) throws IOException {
+        Path root = config.root();
+        Path monitor = MonitorBinary.install(root.resolve("bin"));
+        Path emptyLayer = Files.createDirectories(root.resolve("empty"));
+        Path tini = Path.of("/usr/bin/tini-static");
+        ContainerContext ctx = new ContainerContext(root, new ContainerStore(root), images,
+                new Runtimes(root.resolve("runtimes")), new MonitorLauncher(monitor), new ContainerEvents(events),
+                new AttachRegistry(), MountSetup.NONE, Files.isExecutable(tini) ? tini : null, emptyLayer);
+        return new ContainerService(ctx, NetworkSetup.LOOPBACK);
+    }
+
+    private static void registerContainerRoutes(Router router, ContainerService containers, ContainerViews views) {
+        new ContainerRoutes(containers, views).register(router);
+        new StreamRoutes(containers).register(router);
+        new ExecRoutes(containers.context().store(), containers.execs()).register(router);
     }
 
     /** A scratch directory on the data disk, emptied at every start (its contents never outlive a run). */

@@ -2,11 +2,17 @@ package dev.berth.engine.api;
 
 import dev.berth.engine.errors.InvalidArgumentException;
 import dev.berth.oci.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -107,5 +113,47 @@ public final class Filters {
             case "false", "0" -> false;
             default -> throw new InvalidArgumentException("invalid filter '" + name + "=" + v.get(0) + "'");
         };
+    }
+
+    /**
+     * A time filter such as {@code until}: a Go duration before now ({@code 24h}, {@code 1h30m}), unix
+     * seconds with an optional fraction, or an RFC 3339 timestamp, as Docker's prune filters take.
+     */
+    public Optional<java.time.Instant> time(String name) {
+        List<String> v = get(name);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        String t = v.get(0).trim();
+        try {
+            if (t.matches("(\\d+(\\.\\d+)?(ns|us|ms|s|m|h))+")) {
+                return Optional.of(Instant.now().minus(goDuration(t)));
+            }
+            if (t.matches("\\d+(\\.\\d{1,9})?")) {
+                String[] parts = t.split("\\.");
+                long nanos = parts.length > 1 ? Long.parseLong((parts[1] + "000000000").substring(0, 9)) : 0;
+                return Optional.of(Instant.ofEpochSecond(Long.parseLong(parts[0]), nanos));
+            }
+            return Optional.of(OffsetDateTime.parse(t).toInstant());
+        } catch (RuntimeException e) {
+            throw new InvalidArgumentException("invalid filter '" + name + "=" + t + "'");
+        }
+    }
+
+    private static Duration goDuration(String t) {
+        Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)").matcher(t);
+        double nanos = 0;
+        while (m.find()) {
+            double n = Double.parseDouble(m.group(1));
+            nanos += n * switch (m.group(2)) {
+                case "ns" -> 1d;
+                case "us" -> 1e3;
+                case "ms" -> 1e6;
+                case "s" -> 1e9;
+                case "m" -> 60e9;
+                default -> 3600e9;
+            };
+        }
+        return Duration.ofNanos((long) nanos);
     }
 }

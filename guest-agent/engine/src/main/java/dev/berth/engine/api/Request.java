@@ -76,8 +76,8 @@ public final class Request {
         return body;
     }
 
-    /** The connection's input: for hijacked streams, which continue after the request body. */
-    HttpInput rawInput() {
+    /** The connection's input: for hijacked streams (stdin), which continue after the request body. */
+    public java.io.InputStream hijackedInput() {
         return raw;
     }
 

@@ -141,8 +141,8 @@ public final class Response {
         return out;
     }
 
-    /** Ends the connection after this response (protocol errors, hijacks). */
-    void closeConnection() {
+    /** Ends the connection after this response (protocol errors, hijacks, watched clients). */
+    public void closeConnection() {
         closeAfter = true;
     }
 

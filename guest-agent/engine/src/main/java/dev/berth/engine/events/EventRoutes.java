@@ -67,7 +67,7 @@ public final class EventRoutes {
     }
 
     /** Unix seconds with an optional fraction (what the CLI sends), or an RFC 3339 timestamp. */
-    static Optional<Long> parseTime(Optional<String> value) {
+    public static Optional<Long> parseTime(Optional<String> value) {
         if (value.isEmpty() || value.get().isBlank()) {
             return Optional.empty();
         }

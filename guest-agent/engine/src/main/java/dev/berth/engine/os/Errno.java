@@ -4,6 +4,7 @@ package dev.berth.engine.os;
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    public static final int ESRCH = 3;
     public static final int EINTR = 4;
     public static final int EIO = 5;
     public static final int EBADF = 9;
@@ -33,6 +34,7 @@ public final class Errno {
         return switch (errno) {
             case EPERM -> "operation not permitted";
             case ENOENT -> "no such file or directory";
+            case ESRCH -> "no such process";
             case EINTR -> "interrupted system call";
             case EIO -> "input/output error";
             case EBADF -> "bad file descriptor";

@@ -55,6 +55,7 @@ public final class Linux {
     private static final MethodHandle SYNCFS = fn("syncfs", -1, JAVA_INT, JAVA_INT);
     private static final MethodHandle MOUNT = fn("mount", -1, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
     private static final MethodHandle UMOUNT2 = fn("umount2", -1, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle KILL = fn("kill", -1, JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle STATX = fn("statx", -1, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
 
     private Linux() {}
@@ -277,6 +278,11 @@ public final class Linux {
 
     public static void umount2(String target, int flags) throws ErrnoException {
         run("umount2", target, (a, st) -> (int) UMOUNT2.invokeExact(st, str(a, target), flags));
+    }
+
+    /** Sends {@code signal} to {@code pid}; ESRCH (gone already) is an {@link ErrnoException} for the caller. */
+    public static void kill(long pid, int signal) throws ErrnoException {
+        run("kill", "pid " + pid, (a, st) -> (int) KILL.invokeExact(st, (int) pid, signal));
     }
 
     /** statx without following a final symlink; {@code path} "" with AT_EMPTY_PATH stats the fd itself. */

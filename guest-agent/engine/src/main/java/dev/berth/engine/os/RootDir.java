@@ -85,6 +85,34 @@ public final class RootDir implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads a small file resolved in-root (a container's /etc/passwd), at most {@code max} bytes; empty if it
+     * does not exist. The file is opened through openat2, so a symlink in the image cannot make us read a
+     * host file.
+     */
+    public java.util.Optional<byte[]> readFile(String rel, int max) throws IOException {
+        int fd;
+        try {
+            fd = open(rel, OpenFlags.O_RDONLY);
+        } catch (ErrnoException e) {
+            if (e.is(Errno.ENOENT) || e.is(Errno.ENOTDIR)) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment buf = arena.allocate(max);
+            long total = 0;
+            long n;
+            while (total < max && (n = Linux.read(fd, buf.asSlice(total), max - total, rel)) > 0) {
+                total += n;
+            }
+            return java.util.Optional.of(buf.asSlice(0, total).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        } finally {
+            Linux.close(fd);
+        }
+    }
+
     /** Lstat of {@code leaf} inside the directory {@code dirFd}, or null if it does not exist. */
     public static Stat lstat(int dirFd, String leaf) throws ErrnoException {
         try {

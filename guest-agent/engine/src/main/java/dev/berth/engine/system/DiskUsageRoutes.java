@@ -3,6 +3,9 @@ package dev.berth.engine.system;
 import dev.berth.engine.api.Request;
 import dev.berth.engine.api.Response;
 import dev.berth.engine.api.Router;
+import dev.berth.engine.container.Container;
+import dev.berth.engine.container.ContainerService;
+import dev.berth.engine.container.ContainerViews;
 import dev.berth.engine.image.ImageRecord;
 import dev.berth.engine.image.ImageService;
 import dev.berth.engine.image.ImageViews;
@@ -19,9 +22,13 @@ import java.util.Map;
 public final class DiskUsageRoutes {
     private final ImageService images;
     private final ImageViews views;
+    private final ContainerService containers;
+    private final ContainerViews containerViews;
 
-    public DiskUsageRoutes(ImageService images) {
+    public DiskUsageRoutes(ImageService images, ContainerService containers, ContainerViews containerViews) {
         this.images = images;
+        this.containers = containers;
+        this.containerViews = containerViews;
         this.views = new ImageViews(images);
     }
 
@@ -48,16 +55,27 @@ public final class DiskUsageRoutes {
                 }
             }
             m.put("SharedSize", shared);
-            m.put("Containers", 0);
+            m.put("Containers", containers.all().stream().filter(c -> c.record().imageId().equals(r.id())).count());
             imgs.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("LayersSize", layersSize);
         out.put("Images", imgs);
-        out.put("Containers", List.of());
+        out.put("Containers", containerSummaries());
         out.put("Volumes", List.of());
         out.put("BuildCache", List.of());
         out.put("BuilderSize", 0);
         res.json(200, out);
+    }
+
+    /** Container summaries with SizeRw (the writable layer) and SizeRootFs, as docker system df -v shows. */
+    private List<Map<String, Object>> containerSummaries() throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Container c : containers.all()) {
+            Map<String, Object> m = new LinkedHashMap<>(containerViews.summary(c));
+            containers.sizes(c).addTo(m);
+            out.add(m);
+        }
+        return out;
     }
 }

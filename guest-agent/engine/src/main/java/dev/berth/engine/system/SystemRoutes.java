@@ -6,23 +6,27 @@ import dev.berth.engine.api.ApiVersion;
 import dev.berth.engine.api.Request;
 import dev.berth.engine.api.Response;
 import dev.berth.engine.api.Router;
+import dev.berth.engine.container.ContainerService;
 import dev.berth.engine.image.ImageService;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** {@code /_ping}, {@code /version} and {@code /info}. */
 public final class SystemRoutes {
     private final EngineConfig config;
     private final ImageService images;
+    private final ContainerService containers;
     private final HostFacts host = HostFacts.read();
     private final String engineId;
 
-    public SystemRoutes(EngineConfig config, ImageService images) throws IOException {
+    public SystemRoutes(EngineConfig config, ImageService images, ContainerService containers) throws IOException {
         this.config = config;
         this.images = images;
+        this.containers = containers;
         this.engineId = EngineId.loadOrCreate(config.root());
     }
 
@@ -74,10 +78,13 @@ public final class SystemRoutes {
     private void info(Request req, Response res) throws IOException {
         Map<String, Object> i = new LinkedHashMap<>();
         i.put("ID", engineId);
-        i.put("Containers", 0);
-        i.put("ContainersRunning", 0);
-        i.put("ContainersPaused", 0);
-        i.put("ContainersStopped", 0);
+        var all = containers.all();
+        long running = all.stream().filter(c -> c.state().running() && !c.state().paused()).count();
+        long paused = all.stream().filter(c -> c.state().paused()).count();
+        i.put("Containers", all.size());
+        i.put("ContainersRunning", running);
+        i.put("ContainersPaused", paused);
+        i.put("ContainersStopped", all.size() - running - paused);
         i.put("Images", images.all().size());
         i.put("Driver", "overlay2");
         i.put("DriverStatus", List.of(List.of("Backing Filesystem", "berth-snapshots")));
@@ -115,8 +122,10 @@ public final class SystemRoutes {
         i.put("Labels", List.of());
         i.put("ExperimentalBuild", false);
         i.put("ServerVersion", EngineVersion.DOCKER_COMPAT);
-        i.put("Runtimes", Map.of());
-        i.put("DefaultRuntime", "runc");
+        Map<String, Object> runtimes = new TreeMap<>();
+        containers.context().runtimes().all().forEach((name, r) -> runtimes.put(name, Map.of("path", r.binary().toString())));
+        i.put("Runtimes", runtimes);
+        i.put("DefaultRuntime", containers.context().runtimes().defaultName());
         i.put("Swarm", swarm());
         i.put("LiveRestoreEnabled", true);
         i.put("Isolation", "");

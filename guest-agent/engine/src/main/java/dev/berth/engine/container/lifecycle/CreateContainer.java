@@ -1,0 +1,71 @@
+package dev.berth.engine.container.lifecycle;
+
+import dev.berth.engine.container.ConfigMerger;
+import dev.berth.engine.container.Container;
+import dev.berth.engine.container.ContainerEvents;
+import dev.berth.engine.container.ContainerNames;
+import dev.berth.engine.container.ContainerStore;
+import dev.berth.engine.container.HostConfigs;
+import dev.berth.engine.container.model.ContainerConfig;
+import dev.berth.engine.container.model.ContainerRecord;
+import dev.berth.engine.container.model.CreateRequest;
+import dev.berth.engine.container.model.HostConfig;
+import dev.berth.engine.container.runtime.Runtimes;
+import dev.berth.engine.errors.InvalidArgumentException;
+import dev.berth.engine.image.ImageRecord;
+import dev.berth.engine.image.ImageService;
+import dev.berth.oci.ImageConfig;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code POST /containers/create}: resolves the image, merges its config with the request, checks limits
+ * and names, and records the container. Nothing runs yet; the root filesystem is mounted at start.
+ */
+public final class CreateContainer {
+    private final ContainerStore store;
+    private final ImageService images;
+    private final Runtimes runtimes;
+    private final ContainerEvents events;
+
+    public CreateContainer(ContainerStore store, ImageService images, Runtimes runtimes, ContainerEvents events) {
+        this.store = store;
+        this.images = images;
+        this.runtimes = runtimes;
+        this.events = events;
+    }
+
+    public Container create(String requestedName, CreateRequest req) throws IOException {
+        if (req == null || req.config == null || req.config.image() == null || req.config.image().isEmpty()) {
+            throw new InvalidArgumentException("config cannot be empty in order to create a container");
+        }
+        String name = requestedName == null || requestedName.isEmpty() ? uniqueRandomName()
+                : ContainerNames.normalize(requestedName);
+        ImageRecord image = images.resolve(req.config.image());
+        ImageConfig imageConfig = images.config(image);
+        HostConfig host = HostConfigs.withDefaults(req.hostConfig, Runtime.getRuntime().availableProcessors());
+        String id = ContainerNames.newId();
+        String hostname = req.config.hostname() == null || req.config.hostname().isEmpty()
+                ? id.substring(0, 12) : req.config.hostname();
+        ContainerConfig merged = ConfigMerger.merge(req.config, imageConfig.config(), req.config.image(), hostname);
+        List<String> argv = ConfigMerger.command(merged);
+        String runtime = HostConfigs.runtime(host, runtimes.names(), runtimes.defaultName());
+        ContainerRecord record = new ContainerRecord(id, name, Instant.now(), req.config.image(), image.id(),
+                argv.get(0), argv.subList(1, argv.size()), merged, host, image.diffIds(),
+                req.networkingConfig == null ? null : req.networkingConfig.endpointsConfig(), runtime);
+        Container c = store.add(record);
+        events.publish(c, "create");
+        return c;
+    }
+
+    private String uniqueRandomName() {
+        for (int i = 0; i < 100; i++) {
+            String n = ContainerNames.random();
+            if (store.find(n).isEmpty()) {
+                return n;
+            }
+        }
+        return ContainerNames.random() + "_" + ContainerNames.newId().substring(0, 6);
+    }
+}

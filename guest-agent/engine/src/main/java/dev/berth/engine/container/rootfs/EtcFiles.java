@@ -1,0 +1,93 @@
+package dev.berth.engine.container.rootfs;
+
+import dev.berth.engine.container.ContainerPaths;
+import dev.berth.engine.store.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The three files Docker bind-mounts into every container: /etc/hostname, /etc/hosts and /etc/resolv.conf.
+ * resolv.conf is the host's, minus loopback nameservers (they mean nothing inside the container's own
+ * network namespace), with Google's public resolvers as Docker's fallback when none remain.
+ */
+public final class EtcFiles {
+    private EtcFiles() {}
+
+    /**
+     * @param address    the container's IP on its network, or null (no network yet / none)
+     * @param extraHosts {@code host:ip} entries from {@code --add-host}
+     * @param dns        nameservers from {@code --dns}; empty means derive from the host
+     */
+    public static void write(ContainerPaths p, String hostname, String domainname, String address,
+            List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions)
+            throws IOException {
+        String fqdn = domainname == null || domainname.isEmpty() ? hostname : hostname + "." + domainname;
+        AtomicFiles.write(p.hostnameFile(), (hostname + "\n").getBytes(StandardCharsets.UTF_8));
+        StringBuilder hosts = new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                + "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
+        for (String h : extraHosts == null ? List.<String>of() : extraHosts) {
+            int colon = h.indexOf(':');
+            if (colon > 0) {
+                hosts.append(h.substring(colon + 1)).append('\t').append(h, 0, colon).append('\n');
+            }
+        }
+        if (address != null && !address.isEmpty()) {
+            hosts.append(address).append('\t').append(fqdn.equals(hostname) ? hostname : fqdn + " " + hostname).append('\n');
+        }
+        AtomicFiles.write(p.hostsFile(), hosts.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(p.resolvConf(), resolvConf(dns, dnsSearch, dnsOptions).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String resolvConf(List<String> dns, List<String> search, List<String> options) throws IOException {
+        List<String> servers = new ArrayList<>(dns == null ? List.of() : dns);
+        List<String> searches = new ArrayList<>(search == null ? List.of() : search);
+        List<String> opts = new ArrayList<>(options == null ? List.of() : options);
+        Path host = Path.of("/etc/resolv.conf");
+        if (Files.isReadable(host)) {
+            for (String line : Files.readAllLines(host)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 2) {
+                    continue;
+                }
+                switch (f[0]) {
+                    case "nameserver" -> {
+                        if (servers.size() < 3 && (dns == null || dns.isEmpty()) && !isLoopback(f[1])) {
+                            servers.add(f[1]);
+                        }
+                    }
+                    case "search" -> {
+                        if (search == null || search.isEmpty()) {
+                            searches.addAll(List.of(f).subList(1, f.length));
+                        }
+                    }
+                    case "options" -> {
+                        if (options == null || options.isEmpty()) {
+                            opts.addAll(List.of(f).subList(1, f.length));
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }
+        if (servers.isEmpty()) {
+            servers.addAll(List.of("8.8.8.8", "8.8.4.4"));
+        }
+        StringBuilder sb = new StringBuilder();
+        servers.forEach(s -> sb.append("nameserver ").append(s).append('\n'));
+        if (!searches.isEmpty()) {
+            sb.append("search ").append(String.join(" ", searches)).append('\n');
+        }
+        if (!opts.isEmpty()) {
+            sb.append("options ").append(String.join(" ", opts)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static boolean isLoopback(String ip) {
+        return ip.startsWith("127.") || ip.equals("::1");
+    }
+}
