@@ -124,11 +124,29 @@ public final class EngineProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes every container (containers outlive the engine by design, so a test that ends without
+     * removing its own would leave processes and mounts behind), stops the engine, deletes its files.
+     */
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
+            removeAllContainers();
             stop();
         }
         TempDirs.deleteRecursively(dir);
+    }
+
+    private void removeAllContainers() throws InterruptedException {
+        try {
+            List<String> ids = cli().ok("ps", "-aq").lines().filter(l -> !l.isBlank()).toList();
+            if (!ids.isEmpty()) {
+                List<String> args = new ArrayList<>(List.of("rm", "-f"));
+                args.addAll(ids);
+                cli().run(args);
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("engine cleanup: could not remove containers: " + e);
+        }
     }
 }
