@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code berth} command line. */
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         description = "Berth: containers on your machine, with the docker CLI you already use.",
-        subcommands = {VersionCommand.class, EngineCommand.class, AutoComplete.GenerateCompletion.class})
+        subcommands = {VersionCommand.class, EngineCommand.class, RunCommand.class,
+                AutoComplete.GenerateCompletion.class})
 public final class BerthCli implements Runnable {
 
     @CommandLine.Spec
@@ -22,6 +23,8 @@ public final class BerthCli implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new BerthCli());
         cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        // as docker run: everything after the image belongs to the container's command (sh -c '...')
+        cli.getSubcommands().get("run").setStopAtPositional(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("berth: " + e.getMessage());
             return 1;

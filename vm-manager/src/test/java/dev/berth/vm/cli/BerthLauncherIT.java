@@ -114,4 +114,21 @@ class BerthLauncherIT {
         assertEquals(3, berth(Map.of(), "engine", "status").exitCode());
         assertTrue(!Files.exists(socket), "the socket is removed on stop");
     }
+
+    /** The README's first command ends with this: the built-in image, no network, no docker CLI. */
+    @Test
+    void runPrintsTheHelloWorldGreetingAndPassesExitCodes() throws Exception {
+        Requirements.requireRoot();
+        berth(Map.of(), "engine", "start").requireSuccess();
+        Processes.Result hello = berth(Map.of(), "run", "--rm", "hello-world");
+        assertEquals(0, hello.exitCode(), hello.stdout());
+        assertTrue(hello.stdout().contains("Hello from Berth!"), hello.stdout());
+
+        Processes.Result failing = berth(Map.of(), "run", "--rm", "hello-world", "/nosuch");
+        assertEquals(127, failing.exitCode(), "a missing executable exits 127, as docker run does");
+
+        Processes.Result stopped = berth(Map.of("BERTH_HOME", home.resolve("elsewhere").toString()), "run",
+                "hello-world");
+        assertEquals(125, stopped.exitCode(), "without an engine: 125 and a hint");
+    }
 }

@@ -84,11 +84,41 @@ public final class EngineClient {
         }
     }
 
+    /**
+     * Opens a hijacked stream (attach, exec start): the request asks for {@code Upgrade: tcp}; after the
+     * engine's {@code 101} the connection carries the process's output one way and its stdin the other.
+     */
+    public Hijacked hijack(String target, byte[] body) throws IOException {
+        HttpHeaders h = new HttpHeaders().add("Host", "berth").add("User-Agent", "berth-client")
+                .add("Connection", "Upgrade").add("Upgrade", "tcp")
+                .add("Content-Type", body == null ? "text/plain" : "application/json")
+                .add("Content-Length", Integer.toString(body == null ? 0 : body.length));
+        SocketChannel ch = host.connect();
+        try {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch));
+            HttpCodec.writeRequestHead(out, "POST", target, h);
+            if (body != null) {
+                out.write(body);
+            }
+            out.flush();
+            HttpInput in = new HttpInput(Channels.newInputStream(ch));
+            ResponseHead head = HttpCodec.readResponse(in, HttpLimits.DEFAULT);
+            if (head.status() != 101 && head.status() != 200) {
+                byte[] err = HttpCodec.responseBody(head, "POST", in, HttpLimits.DEFAULT).readAllBytes();
+                throw new EngineApiException(head.status(), errorMessage(err));
+            }
+            return new Hijacked(in, ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
     public static String versioned(String path) {
         return "/v" + API_VERSION + path;
     }
 
-    private static JsonNode json(EngineResponse r) throws IOException {
+    static JsonNode json(EngineResponse r) throws IOException {
         try (r) {
             byte[] bytes = r.bytes();
             if (r.status() >= 400) {

@@ -281,7 +281,14 @@ public final class Linux {
     }
 
     /** Sends {@code signal} to {@code pid}; ESRCH (gone already) is an {@link ErrnoException} for the caller. */
+    /**
+     * kill(2) of one process. Pids below 1 are refused: kill(0) would signal the engine's own process group
+     * and kill(-1) every process on the machine, so a container state without a pid must never get here.
+     */
     public static void kill(long pid, int signal) throws ErrnoException {
+        if (pid < 1 || pid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("refusing to signal pid " + pid + ": not a single process");
+        }
         run("kill", "pid " + pid, (a, st) -> (int) KILL.invokeExact(st, (int) pid, signal));
     }
 

@@ -11,8 +11,10 @@ import dev.berth.engine.container.ContainerViews;
 import dev.berth.engine.container.model.CreateRequest;
 import dev.berth.engine.container.model.HostConfig;
 import dev.berth.engine.errors.InvalidArgumentException;
+import dev.berth.oci.Json;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,8 +140,7 @@ public final class ContainerRoutes {
             body.put("Error", Map.of("Message", String.valueOf(e.getMessage())));
             body.put("StatusCode", -1);
         }
-        out.write(dev.berth.oci.Json.write(body));
-        out.write('\n');
+        out.write((new String(Json.write(body), StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8));
         out.close();
     }
 

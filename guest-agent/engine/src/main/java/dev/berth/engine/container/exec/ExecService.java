@@ -81,7 +81,7 @@ public final class ExecService {
                     c.paths().monitorDir(), new MonitorLauncher.Stdio(e.config().isTty(), e.config().stdin(), true));
         } catch (MonitorLauncher.LaunchFailure f) {
             String msg = "OCI runtime exec failed: " + f.getMessage() + ": unknown";
-            finish(e, StartErrors.exitCode(msg));
+            finish(e, 126); // dockerd reports 126 for every exec that could not start, missing or not
             throw StartErrors.exception(msg);
         } catch (IOException | RuntimeException failure) {
             finish(e, 126);

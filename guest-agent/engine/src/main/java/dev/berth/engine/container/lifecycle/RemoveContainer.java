@@ -55,6 +55,9 @@ public final class RemoveContainer {
                 ctx.store().saveState(c, c.state().restarting(false));
                 return;
             }
+            if (!c.state().running()) {
+                return; // it exited while we waited for the lock: nothing to kill
+            }
             if (c.state().paused()) {
                 ctx.runtimes().get(c.record().runtime()).resume(c.id());
             }

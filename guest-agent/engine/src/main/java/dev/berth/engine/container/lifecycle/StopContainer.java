@@ -84,8 +84,12 @@ public final class StopContainer {
     }
 
     private void send(Container c, int signal) {
+        long pid = c.state().pid();
+        if (pid < 1) {
+            return; // the exit was recorded meanwhile: there is no process left to signal
+        }
         try {
-            Linux.kill(c.state().pid(), signal);
+            Linux.kill(pid, signal);
         } catch (ErrnoException e) {
             if (!e.is(Errno.ESRCH)) {
                 throw new ConflictException("cannot signal container " + c.id() + ": " + e.getMessage());
