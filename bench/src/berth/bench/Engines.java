@@ -32,7 +32,7 @@ final class Engines implements AutoCloseable {
         /** containerd and its shims are part of dockerd's footprint; container processes are not. */
         private static boolean countsAsEngine(ProcessHandle h) {
             String cmd = h.info().command().orElse("");
-            return cmd.contains("containerd") || cmd.contains("docker-proxy");
+            return (cmd.contains("containerd") && !cmd.contains("shim")) || cmd.contains("docker-proxy");
         }
     }
 
@@ -75,6 +75,11 @@ final class Engines implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(root.resolve("berth").toString()));
         cmd.addAll(List.of(args));
         return Processes.run(cmd, Map.of("BERTH_HOME", berthHome.toString()), null, Duration.ofMinutes(5));
+    }
+
+    /** Berth's home for this run: its monitors run from the binary installed under it. */
+    Path berthHome() {
+        return berthHome;
     }
 
     List<Target> all() {

@@ -15,7 +15,12 @@ final class Scenarios {
                 new IdleMemory(),
                 new ImageScenarios.PullCold(),
                 new ImageScenarios.PullShared(),
-                new ImageScenarios.ListImages());
+                new ImageScenarios.ListImages(),
+                new ContainerScenarios.RunRm(false),
+                new ContainerScenarios.RunRm(true),
+                new ContainerScenarios.Concurrent(),
+                new ContainerScenarios.Ps500(),
+                new ContainerScenarios.Memory100());
     }
 
     /**

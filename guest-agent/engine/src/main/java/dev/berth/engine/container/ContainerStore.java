@@ -65,9 +65,15 @@ public final class ContainerStore {
         reserve(record.name(), record.id());
         Container c = new Container(new ContainerPaths(root, record.id()), record, ContainerState.created(),
                 Container.RunFlags.fresh());
-        Files.createDirectories(c.paths().dir());
-        saveRecord(c);
-        saveState(c, c.state());
+        try {
+            Files.createDirectories(c.paths().dir());
+            saveRecord(c);
+            saveState(c, c.state());
+        } catch (IOException | RuntimeException e) {
+            idByName.remove(record.name(), record.id()); // a failed create must not keep the name (disk full)
+            Trees.delete(c.paths().dir());
+            throw e;
+        }
         byId.put(c.id(), c);
         return c;
     }

@@ -1,6 +1,7 @@
 package dev.berth.engine.image;
 
 import dev.berth.engine.errors.NotFoundException;
+import dev.berth.engine.errors.SystemException;
 import dev.berth.engine.events.Event;
 import dev.berth.engine.events.EventBus;
 import dev.berth.engine.store.content.ContentStore;
@@ -97,10 +98,27 @@ public final class ImageService {
     public ImageConfig config(Digest id) throws IOException {
         ImageConfig c = configs.get(id);
         if (c == null) {
-            c = Json.read(content.read(id, ImageLimits.MAX_CONFIG), ImageConfig.class);
+            c = parseConfig(id, content.read(id, ImageLimits.MAX_CONFIG));
             configs.put(id, c);
         }
         return c;
+    }
+
+    /**
+     * Checks a config blob against its digest before use: a damaged file on disk must give a clear error,
+     * not a container built from a wrong command or environment.
+     */
+    private static ImageConfig parseConfig(Digest id, byte[] blob) {
+        if (!Digest.sha256(blob).equals(id)) {
+            throw new SystemException("the config of image " + id + " is damaged on disk (its content no longer "
+                    + "matches its digest); remove the image and pull it again");
+        }
+        try {
+            return Json.read(blob, ImageConfig.class);
+        } catch (RuntimeException e) {
+            throw new SystemException("the config of image " + id + " is not valid JSON (" + e.getMessage()
+                    + "); remove the image and pull it again");
+        }
     }
 
     /**

@@ -2,10 +2,14 @@ package dev.berth.engine.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.berth.oci.tar.TarEntry;
+import dev.berth.oci.tar.TarWriter;
 import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.Processes;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,5 +163,27 @@ class ContainerRunIT {
         assertEquals("f-run\n", docker.ok("ps", "-a", "--filter", "name=f-r", "--format", "{{.Names}}"));
         assertEquals("f-created\n", docker.ok("ps", "-a", "-n", "1", "--format", "{{.Names}}"));
         assertEquals(12, docker.ok("ps", "-q").trim().length());
+    }
+
+    /** A config blob damaged on disk (bit rot, a bad disk) gives a clear error and creates nothing. */
+    @Test
+    void anImageWithADamagedConfigIsRefusedClearly() throws Exception {
+        Path rootfs = Files.createTempFile("fragile", ".tar");
+        try (OutputStream out = Files.newOutputStream(rootfs); TarWriter w = new TarWriter(out)) {
+            byte[] hi = "hi\n".getBytes(StandardCharsets.UTF_8);
+            w.write(TarEntry.file("hello.txt", 0644, hi.length, 1), hi);
+        }
+        String id = docker.ok("import", rootfs.toString(), "fragile:1").trim();
+        Files.delete(rootfs);
+        Path blob = env.engine.root().resolve("content/blobs/sha256").resolve(id.substring("sha256:".length()));
+        env.engine.stop();
+        Files.writeString(blob, Files.readString(blob).replace("{", "{ "));
+        env.engine.launch();
+
+        Processes.Result r = docker.run("run", "--rm", "fragile:1", "/hello.txt");
+        assertEquals(125, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("the config of image " + id + " is damaged on disk"), r.stderr());
+        assertEquals("", docker.ok("ps", "-aq"), "nothing was created");
+        docker.ok("rmi", "fragile:1");
     }
 }

@@ -11,6 +11,7 @@ import dev.berth.engine.container.model.ContainerRecord;
 import dev.berth.engine.container.model.CreateRequest;
 import dev.berth.engine.container.model.HostConfig;
 import dev.berth.engine.container.runtime.Runtimes;
+import dev.berth.engine.errors.ConflictException;
 import dev.berth.engine.errors.InvalidArgumentException;
 import dev.berth.engine.image.ImageRecord;
 import dev.berth.engine.image.ImageService;
@@ -40,8 +41,8 @@ public final class CreateContainer {
         if (req == null || req.config == null || req.config.image() == null || req.config.image().isEmpty()) {
             throw new InvalidArgumentException("config cannot be empty in order to create a container");
         }
-        String name = requestedName == null || requestedName.isEmpty() ? uniqueRandomName()
-                : ContainerNames.normalize(requestedName);
+        boolean named = requestedName != null && !requestedName.isEmpty();
+        String name = named ? ContainerNames.normalize(requestedName) : ContainerNames.random();
         ImageRecord image = images.resolve(req.config.image());
         ImageConfig imageConfig = images.config(image);
         HostConfig host = HostConfigs.withDefaults(req.hostConfig, Runtime.getRuntime().availableProcessors());
@@ -54,18 +55,27 @@ public final class CreateContainer {
         ContainerRecord record = new ContainerRecord(id, name, Instant.now(), req.config.image(), image.id(),
                 argv.get(0), argv.subList(1, argv.size()), merged, host, image.diffIds(),
                 req.networkingConfig == null ? null : req.networkingConfig.endpointsConfig(), runtime);
-        Container c = store.add(record);
+        Container c = named ? store.add(record) : addWithFreeName(record);
         events.publish(c, "create");
         return c;
     }
 
-    private String uniqueRandomName() {
-        for (int i = 0; i < 100; i++) {
-            String n = ContainerNames.random();
-            if (store.find(n).isEmpty()) {
-                return n;
+    /**
+     * A generated name can collide with another create running at the same moment: the store's reservation
+     * is the arbiter, and a taken name is replaced, as dockerd does, eventually with a digit appended.
+     */
+    private Container addWithFreeName(ContainerRecord record) throws IOException {
+        ContainerRecord r = record;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return store.add(r);
+            } catch (ConflictException taken) {
+                String next = ContainerNames.random();
+                r = r.withName(attempt < 5 ? next : next + ContainerNames.digit());
+                if (attempt > 50) {
+                    r = r.withName(next + "_" + r.id().substring(0, 12));
+                }
             }
         }
-        return ContainerNames.random() + "_" + ContainerNames.newId().substring(0, 6);
     }
 }
