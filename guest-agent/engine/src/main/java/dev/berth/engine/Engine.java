@@ -15,6 +15,7 @@ import dev.berth.engine.container.api.ContainerRoutes;
 import dev.berth.engine.container.api.StreamRoutes;
 import dev.berth.engine.container.attach.AttachRegistry;
 import dev.berth.engine.container.exec.ExecRoutes;
+import dev.berth.engine.container.fs.ContainerFsRoutes;
 import dev.berth.engine.container.runtime.MonitorLauncher;
 import dev.berth.engine.container.runtime.Runtimes;
 import dev.berth.engine.events.EventBus;
@@ -100,6 +101,8 @@ public final class Engine implements AutoCloseable {
         new ImageRoutes(images, puller, new ImagePusher(images, registry),
                 new ImageRemover(images, containers, gc), new ImageArchiveRoutes(archives)).register(router);
         new AuthRoutes(registry).register(router);
+        // cp, export, diff and commit: commit stores a layer, so it shares the image domain's leases
+        new ContainerFsRoutes(containers.context(), layerOptions, leases).register(router);
     }
 
     /**

@@ -97,26 +97,27 @@ final class ApiConnection implements Runnable {
                 throw new IllegalStateException("handler for " + head.method() + " " + path + " sent no response");
             }
         } catch (HttpException e) {
-            fail(response, e.status(), e);
+            fail(response, e.status(), e, head);
         } catch (EngineException e) {
-            fail(response, ErrorMapper.status(e), e);
+            fail(response, ErrorMapper.status(e), e, head);
         } catch (IOException e) {
             throw e; // the client went away; nothing to answer
         } catch (Exception e) {
             log.error("{} {} failed", head.method(), head.path(), e);
-            fail(response, 500, e);
+            fail(response, 500, e, head);
         }
     }
 
-    private static void fail(Response response, int status, Exception e) throws IOException {
+    private static void fail(Response response, int status, Exception e, RequestHead head) throws IOException {
         if (response.committed()) {
             // Mid-stream: the status is gone; end the connection so the client sees the body is cut.
             response.closeConnection();
             log.debug("error after response head: {}", e.toString());
             return;
         }
-        if (status == 304) {
-            response.empty(304);
+        if (status == 304 || head.method().equals("HEAD")) {
+            // a HEAD answer has no body: one sent anyway would be read as the next response (docker cp stats)
+            response.empty(status);
         } else {
             response.json(status, Map.of("message", ErrorMapper.message(e)));
         }

@@ -99,6 +99,12 @@ public final class ContainerStore {
         saveRecord(c);
     }
 
+    /** The per-network endpoint settings (network connect and disconnect). */
+    public void updateNetworks(Container c, Map<String, Map<String, Object>> networks) throws IOException {
+        c.setRecord(c.record().withNetworks(networks));
+        saveRecord(c);
+    }
+
     public void saveRecord(Container c) throws IOException {
         AtomicFiles.write(c.paths().configFile(), Json.write(new Persisted(c.record(), c.flags())));
     }

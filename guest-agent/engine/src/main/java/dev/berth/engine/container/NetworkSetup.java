@@ -1,6 +1,7 @@
 package dev.berth.engine.container;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * How a container gets its network namespace. The networking domain implements it (bridges, veth pairs,
@@ -24,6 +25,14 @@ public interface NetworkSetup {
         return null;
     }
 
+    /**
+     * The nameservers for the container's resolv.conf: the embedded DNS of its network, or empty to derive
+     * them from the host's (loopback ones dropped), or null to copy the host's file as it is (host network).
+     */
+    default List<String> nameservers(Container c) {
+        return List.of();
+    }
+
     /** Loopback only, or the host's network for {@code --network host}. */
     NetworkSetup LOOPBACK = new NetworkSetup() {
         @Override
@@ -33,5 +42,10 @@ public interface NetworkSetup {
 
         @Override
         public void release(Container c) {}
+
+        @Override
+        public List<String> nameservers(Container c) {
+            return "host".equals(c.record().hostConfig().networkMode()) ? null : List.of();
+        }
     };
 }

@@ -3,14 +3,14 @@ package dev.berth.engine.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.berth.api.client.DockerHost;
 import dev.berth.api.client.EngineClient;
 import dev.berth.api.client.EngineResponse;
+import dev.berth.testkit.SharedFixture;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,20 +19,16 @@ import tools.jackson.databind.JsonNode;
  * without Upgrade (docker-java), Docker's status codes for the lifecycle's edge cases, bad request bodies.
  */
 class ContainerApiIT {
+    @RegisterExtension
+    static final SharedFixture<ContainerEngine> ENV = new SharedFixture<>(ContainerEngine::start);
+
     static ContainerEngine env;
     static EngineClient client;
 
-    @BeforeAll
-    static void start() throws Exception {
-        env = ContainerEngine.start();
+    @BeforeEach
+    void fixture() {
+        env = ENV.get();
         client = new EngineClient(DockerHost.unix(env.engine.socket()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (env != null) {
-            env.close();
-        }
     }
 
     static String create(String json) throws Exception {

@@ -6,6 +6,7 @@ import dev.berth.oci.tar.TarEntry;
 import dev.berth.oci.tar.TarWriter;
 import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.Processes;
+import dev.berth.testkit.SharedFixture;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,10 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code docker run} and the lifecycle commands, through the real docker CLI, as the issue's acceptance
@@ -24,20 +25,16 @@ import org.junit.jupiter.api.Test;
  * and Docker's errors for names in use, running containers and missing executables.
  */
 class ContainerRunIT {
+    @RegisterExtension
+    static final SharedFixture<ContainerEngine> ENV = new SharedFixture<>(ContainerEngine::start);
+
     static ContainerEngine env;
     static DockerCli docker;
 
-    @BeforeAll
-    static void start() throws Exception {
-        env = ContainerEngine.start();
+    @BeforeEach
+    void fixture() {
+        env = ENV.get();
         docker = env.cli();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (env != null) {
-            env.close();
-        }
     }
 
     @AfterEach

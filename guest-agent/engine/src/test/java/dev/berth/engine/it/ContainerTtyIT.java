@@ -2,13 +2,13 @@ package dev.berth.engine.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.berth.testkit.Processes;
+import dev.berth.testkit.SharedFixture;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Interactive containers in a real terminal (tmux), as the issue's acceptance tries them: {@code docker run
@@ -17,23 +17,22 @@ import org.junit.jupiter.api.Test;
  */
 class ContainerTtyIT {
     static final Duration WAIT = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    static final SharedFixture<ContainerEngine> ENV = new SharedFixture<>(ContainerTtyIT::startWithTmux);
     static ContainerEngine env;
     static Map<String, String> dockerHost;
 
-    @BeforeAll
-    static void start() throws Exception {
-        if (Processes.which("tmux").isEmpty()) {
-            org.junit.jupiter.api.Assumptions.abort("tmux is not installed (scripts/setup test installs it)");
-        }
-        env = ContainerEngine.start();
+    @BeforeEach
+    void fixture() {
+        env = ENV.get();
         dockerHost = Map.of("DOCKER_HOST", env.engine.dockerHost());
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (env != null) {
-            env.close();
-        }
+    static ContainerEngine startWithTmux() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Processes.which("tmux").isPresent(),
+                "tmux is not installed (scripts/setup test installs it)");
+        return ContainerEngine.start();
     }
 
     @Test

@@ -101,7 +101,7 @@ public final class StartContainer {
         ContainerPaths p = c.paths();
         EtcFiles.write(p, r.config().hostname(), r.config().domainname(), network.address(c),
                 r.hostConfig().extraHosts(), r.hostConfig().dns(), r.hostConfig().dnsSearch(),
-                r.hostConfig().dnsOptions());
+                r.hostConfig().dnsOptions(), network.nameservers(c));
         SpecInput.User user;
         List<String> env;
         try (RootDir rootfs = RootDir.open(p.rootfs())) {

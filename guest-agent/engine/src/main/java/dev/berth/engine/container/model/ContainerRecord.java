@@ -51,6 +51,11 @@ public record ContainerRecord(
                 networks, runtime);
     }
 
+    public ContainerRecord withNetworks(Map<String, Map<String, Object>> nets) {
+        return new ContainerRecord(id, name, created, image, imageId, path, args, config, hostConfig, layers, nets,
+                runtime);
+    }
+
     public ContainerRecord withHostConfig(HostConfig hc) {
         return new ContainerRecord(id, name, created, image, imageId, path, args, config, hc, layers, networks,
                 runtime);

@@ -11,8 +11,10 @@ import java.util.List;
 
 /**
  * The three files Docker bind-mounts into every container: /etc/hostname, /etc/hosts and /etc/resolv.conf.
- * resolv.conf is the host's, minus loopback nameservers (they mean nothing inside the container's own
- * network namespace), with Google's public resolvers as Docker's fallback when none remain.
+ * On a bridge network resolv.conf names the network's embedded DNS (the gateway), which answers container
+ * names and forwards the rest to the host's resolvers. Without one it is the host's, minus loopback
+ * nameservers (they mean nothing inside the container's own network namespace), with Google's public
+ * resolvers as Docker's fallback when none remain; on the host's network it is the host's file as it is.
  */
 public final class EtcFiles {
     private EtcFiles() {}
@@ -20,11 +22,12 @@ public final class EtcFiles {
     /**
      * @param address    the container's IP on its network, or null (no network yet / none)
      * @param extraHosts {@code host:ip} entries from {@code --add-host}
-     * @param dns        nameservers from {@code --dns}; empty means derive from the host
+     * @param dns        nameservers from {@code --dns}; empty means the network's or the host's
+     * @param networkDns the network's embedded DNS; empty: derive from the host; null: the host's file as is
      */
     public static void write(ContainerPaths p, String hostname, String domainname, String address,
-            List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions)
-            throws IOException {
+            List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions,
+            List<String> networkDns) throws IOException {
         String fqdn = domainname == null || domainname.isEmpty() ? hostname : hostname + "." + domainname;
         AtomicFiles.write(p.hostnameFile(), (hostname + "\n").getBytes(StandardCharsets.UTF_8));
         StringBuilder hosts = new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
@@ -39,14 +42,20 @@ public final class EtcFiles {
             hosts.append(address).append('\t').append(fqdn.equals(hostname) ? hostname : fqdn + " " + hostname).append('\n');
         }
         AtomicFiles.write(p.hostsFile(), hosts.toString().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(p.resolvConf(), resolvConf(dns, dnsSearch, dnsOptions).getBytes(StandardCharsets.UTF_8));
+        String resolv = networkDns == null && (dns == null || dns.isEmpty()) && Files.isReadable(HOST_RESOLV_CONF)
+                ? Files.readString(HOST_RESOLV_CONF)
+                : resolvConf(dns == null || dns.isEmpty() ? networkDns : dns, dnsSearch, dnsOptions);
+        AtomicFiles.write(p.resolvConf(), resolv.getBytes(StandardCharsets.UTF_8));
     }
 
+    static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
+
+    /** @param dns the servers to use; empty: the host's non-loopback ones */
     static String resolvConf(List<String> dns, List<String> search, List<String> options) throws IOException {
         List<String> servers = new ArrayList<>(dns == null ? List.of() : dns);
         List<String> searches = new ArrayList<>(search == null ? List.of() : search);
         List<String> opts = new ArrayList<>(options == null ? List.of() : options);
-        Path host = Path.of("/etc/resolv.conf");
+        Path host = HOST_RESOLV_CONF;
         if (Files.isReadable(host)) {
             for (String line : Files.readAllLines(host)) {
                 String[] f = line.trim().split("\\s+");

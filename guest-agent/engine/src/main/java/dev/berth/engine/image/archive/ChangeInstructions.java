@@ -16,7 +16,7 @@ import tools.jackson.core.type.TypeReference;
  * config. The instructions accepted are moby's {@code validCommitCommands}; anything else (RUN, COPY, FROM,
  * ...) is refused with moby's message, because it would need a build.
  */
-final class ChangeInstructions {
+public final class ChangeInstructions {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
     private static final Pattern PORT = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?(?:/(tcp|udp|sctp))?");
     private static final Pattern SIGNAL = Pattern.compile("(?i)(?:SIG)?[A-Z][A-Z0-9]*(?:[+-]\\d+)?|\\d{1,2}");
@@ -30,7 +30,7 @@ final class ChangeInstructions {
     }
 
     /** {@code base} with every change applied in order. */
-    static RuntimeConfig apply(RuntimeConfig base, List<String> changes) {
+    public static RuntimeConfig apply(RuntimeConfig base, List<String> changes) {
         ChangeInstructions c = new ChangeInstructions(base);
         for (String change : changes == null ? List.<String>of() : changes) {
             c.applyOne(change == null ? "" : change.strip());
