@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 public class TestReport {
     private static final Pattern CASE = Pattern.compile(
             "<testcase\\s+name=\"([^\"]*)\"\\s+classname=\"([^\"]*)\"[^>]*?(/>|>(.*?)</testcase>)", Pattern.DOTALL);
-    private static final Pattern SKIPPED = Pattern.compile("<skipped(?:\\s+message=\"([^\"]*)\")?");
+    private static final Pattern SKIPPED = Pattern.compile("<skipped(?:\\s+message=\"([^\"]*)\")?[^>]*?(?:/>|>(.*?)</skipped>)",
+            Pattern.DOTALL);
 
     public static void main(String[] args) throws IOException {
         Path root = Path.of(args.length > 0 ? args[0] : ".");
@@ -34,7 +35,7 @@ public class TestReport {
                     }
                     Matcher s = SKIPPED.matcher(body);
                     if (s.find()) {
-                        String reason = s.group(1) == null ? "(no reason given)" : unescape(s.group(1));
+                        String reason = s.group(1) != null ? unescape(s.group(1)) : reasonFromBody(s.group(2));
                         skips.add(shortName(m.group(2)) + "." + m.group(1) + ": " + reason);
                     }
                 }
@@ -43,6 +44,21 @@ public class TestReport {
         System.out.println();
         System.out.println("==== test report: " + total + " tests, " + failed + " failed, " + skips.size() + " skipped ====");
         skips.forEach(s -> System.out.println("  SKIPPED " + s));
+    }
+
+    /** Without a message attribute the reason is in the body: "...TestAbortedException: Assumption failed: why". */
+    private static String reasonFromBody(String body) {
+        if (body == null || body.isBlank()) {
+            return "(no reason given)";
+        }
+        String text = body.replace("<![CDATA[", "").replace("]]>", "").strip();
+        String first = text.lines().findFirst().orElse(text);
+        int colon = first.indexOf("Exception: ");
+        String reason = colon >= 0 ? first.substring(colon + "Exception: ".length()) : first;
+        while (reason.startsWith("Assumption failed: ")) {
+            reason = reason.substring("Assumption failed: ".length());
+        }
+        return unescape(reason);
     }
 
     private static boolean isReport(Path p) {

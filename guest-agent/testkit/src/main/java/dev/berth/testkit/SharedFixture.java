@@ -10,10 +10,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.TestAbortedException;
 
 /**
- * A fixture shared by all tests of a class (an engine, a registry), started once. When it cannot start on
- * this machine (not root, no registry binary), every test of the class is reported skipped with the
- * reason, one by one: an assumption failing in {@code @BeforeAll} would instead hide the class from the
- * reports, which would make the skip silent.
+ * A fixture shared by all tests of a class (an engine, a registry), started once and closed after the last
+ * test. When it cannot start on this machine (not root, no registry binary), every test of the class is
+ * reported skipped with the reason (as {@link SkipEachTest} does for plain {@code @BeforeAll} methods).
  *
  * <pre>
  *   {@literal @}RegisterExtension
