@@ -45,7 +45,7 @@ public final class ContainerService implements ExitHandler.Followup, ImageUsers 
     public ContainerService(ContainerContext ctx, NetworkSetup network) {
         this.ctx = ctx;
         this.exits = new ExitHandler(ctx, network);
-        this.creator = new CreateContainer(ctx.store(), ctx.images(), ctx.runtimes(), ctx.events());
+        this.creator = new CreateContainer(ctx.store(), ctx.images(), ctx.runtimes(), ctx.events(), network);
         this.starter = new StartContainer(ctx, network, exits);
         this.stopper = new StopContainer(ctx);
         this.remover = new RemoveContainer(ctx, exits);

@@ -1,15 +1,23 @@
 package dev.berth.engine.container;
 
+import dev.berth.engine.container.cgroup.HostLimits;
+import dev.berth.engine.container.cgroup.LimitChecks;
 import dev.berth.engine.container.model.HostConfig;
+import dev.berth.engine.errors.ConflictException;
 import dev.berth.engine.errors.InvalidArgumentException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Validation and defaults of a HostConfig, with Docker's error texts. */
+/**
+ * Validation and defaults of a HostConfig, with Docker's error texts: the cgroup limits by
+ * {@link LimitChecks}, the policies here, and the memory+swap limit as Docker stores it (twice the memory
+ * when unset, -1 where the kernel cannot limit swap).
+ */
 public final class HostConfigs {
-    /** Docker refuses memory limits below 6 MiB: a container cannot even start under that. */
-    static final long MIN_MEMORY = 6L << 20;
+    /** Docker's warning for a memory limit on a kernel without swap accounting (moby daemon_unix.go). */
+    public static final String NO_SWAP_LIMIT_WARNING = "Your kernel does not support swap limit capabilities or the "
+            + "cgroup is not mounted. Memory limited without swap.";
     private static final Set<String> POLICIES = Set.of("", "no", "always", "unless-stopped", "on-failure");
 
     private HostConfigs() {}
@@ -22,29 +30,29 @@ public final class HostConfigs {
                 null, null, null, null, null, null);
     }
 
-    /** Checks limits and policies; returns the config with Docker's defaults filled in. */
+    /** Checks a create request's limits and policies against this host; returns it with Docker's defaults. */
     public static HostConfig withDefaults(HostConfig h, int cpus) {
+        return withDefaults(h, HostLimits.current(cpus), false);
+    }
+
+    /**
+     * Checks limits and policies; returns the config with Docker's defaults filled in. {@code update} relaxes
+     * what Docker relaxes for a config reached by {@code docker update}.
+     */
+    public static HostConfig withDefaults(HostConfig h, HostLimits host, boolean update) {
         HostConfig hc = h == null ? empty() : h;
-        long memory = n(hc.memory());
-        if (memory != 0 && memory < MIN_MEMORY) {
-            throw new InvalidArgumentException("Minimum memory limit allowed is 6MB");
-        }
-        long swap = n(hc.memorySwap());
-        if (memory > 0 && swap > 0 && swap < memory) {
-            throw new InvalidArgumentException(
-                    "Minimum memoryswap limit should be larger than memory limit, see usage");
-        }
-        long nano = n(hc.nanoCpus());
-        if (nano < 0 || nano > (long) cpus * 1_000_000_000L) {
-            throw new InvalidArgumentException("Range of CPUs is from 0.01 to " + cpus + ".00, as there are only "
-                    + cpus + " CPUs available");
-        }
-        if (nano > 0 && (n(hc.cpuQuota()) > 0 || n(hc.cpuPeriod()) > 0)) {
-            throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Period cannot both be set");
-        }
-        if (n(hc.cpuShares()) < 0) {
-            throw new InvalidArgumentException("invalid CPU shares: " + hc.cpuShares());
-        }
+        long swap = swapOnThisKernel(hc.memory(), hc.memorySwap(), host);
+        LimitChecks.verify(hc, swap, host, update);
+        // a bad ulimit or tmpfs is refused at create, not left to fail at start
+        SpecInputs.ulimits(hc);
+        SpecInputs.tmpfsMounts(hc);
+        HostConfig.RestartPolicy rp = restartPolicy(hc);
+        return copy(hc, logConfig(hc), rp,
+                hc.networkMode() == null || hc.networkMode().isEmpty() ? "default" : hc.networkMode(),
+                defaultSwap(n(hc.memory()), swap, hc.memorySwap()));
+    }
+
+    private static HostConfig.RestartPolicy restartPolicy(HostConfig hc) {
         HostConfig.RestartPolicy rp = hc.restartPolicy() == null ? new HostConfig.RestartPolicy("", 0)
                 : hc.restartPolicy();
         String name = rp.name() == null ? "" : rp.name();
@@ -61,6 +69,10 @@ public final class HostConfigs {
         if (hc.isAutoRemove() && !name.isEmpty() && !name.equals("no")) {
             throw new InvalidArgumentException("can't create 'AutoRemove' container with restart policy");
         }
+        return new HostConfig.RestartPolicy(name, retries);
+    }
+
+    private static HostConfig.LogConfig logConfig(HostConfig hc) {
         HostConfig.LogConfig lc = hc.logConfig() == null || hc.logConfig().type() == null || hc.logConfig().type().isEmpty()
                 ? new HostConfig.LogConfig("json-file", hc.logConfig() == null || hc.logConfig().config() == null
                         ? Map.of() : hc.logConfig().config())
@@ -68,25 +80,59 @@ public final class HostConfigs {
         if (!lc.type().equals("json-file") && !lc.type().equals("none") && !lc.type().equals("local")) {
             throw new InvalidArgumentException("logging driver " + lc.type() + " is not supported; use json-file");
         }
-        return copy(hc, lc, new HostConfig.RestartPolicy(name, retries),
-                hc.networkMode() == null || hc.networkMode().isEmpty() ? "default" : hc.networkMode());
+        return lc;
     }
 
-    private static HostConfig copy(HostConfig h, HostConfig.LogConfig lc, HostConfig.RestartPolicy rp, String net) {
+    /** The warnings Docker returns with a create or update answer for this request on this host. */
+    public static List<String> warnings(HostConfig h, HostLimits host) {
+        if (h != null && n(h.memory()) > 0 && n(h.memorySwap()) != -1 && !host.swapAccounting()) {
+            return List.of(NO_SWAP_LIMIT_WARNING);
+        }
+        return List.of();
+    }
+
+    /**
+     * Docker's first step: without swap accounting a memory limit cannot include swap, so the memory+swap
+     * limit becomes -1 (unlimited; nothing reaches the cgroup) and only the memory limit holds.
+     */
+    static long swapOnThisKernel(Long memory, Long memorySwap, HostLimits host) {
+        return n(memory) > 0 && n(memorySwap) != -1 && !host.swapAccounting() ? -1 : n(memorySwap);
+    }
+
+    /** Docker's second step (adaptContainerSettings): an unset memory+swap limit is twice the memory. */
+    private static Long defaultSwap(long memory, long swap, Long original) {
+        if (memory > 0 && swap == 0) {
+            return memory * 2;
+        }
+        return swap == n(original) ? original : Long.valueOf(swap);
+    }
+
+    private static HostConfig copy(HostConfig h, HostConfig.LogConfig lc, HostConfig.RestartPolicy rp, String net,
+            Long memorySwap) {
         return new HostConfig(h.binds(), h.containerIdFile(), lc, net, h.portBindings(), rp, h.autoRemove(),
                 h.volumeDriver(), h.volumesFrom(), h.consoleSize(), h.capAdd(), h.capDrop(), h.cgroupnsMode(), h.dns(),
                 h.dnsOptions(), h.dnsSearch(), h.extraHosts(), h.groupAdd(), h.ipcMode(), h.cgroup(), h.links(),
                 h.oomScoreAdj(), h.pidMode(), h.privileged(), h.publishAllPorts(), h.readonlyRootfs(), h.securityOpt(),
                 h.tmpfs(), h.utsMode(), h.usernsMode(), h.shmSize(), h.sysctls(), h.runtime(), h.isolation(),
                 h.cpuShares(), h.memory(), h.nanoCpus(), h.cgroupParent(), h.blkioWeight(), h.cpuPeriod(),
-                h.cpuQuota(), h.cpusetCpus(), h.cpusetMems(), h.devices(), h.memoryReservation(), h.memorySwap(),
+                h.cpuQuota(), h.cpusetCpus(), h.cpusetMems(), h.devices(), h.memoryReservation(), memorySwap,
                 h.memorySwappiness(), h.oomKillDisable(), h.pidsLimit(), h.ulimits(), h.init(), h.mounts(),
                 h.maskedPaths(), h.readonlyPaths());
     }
 
-    /** Applies {@code docker update} fields (non-null ones) to a stored HostConfig. */
-    public static HostConfig update(HostConfig h, HostConfig u) {
-        return new HostConfig(h.binds(), h.containerIdFile(), h.logConfig(), h.networkMode(), h.portBindings(),
+    /**
+     * {@code docker update}: the request checked as Docker checks it (swap rewritten for this kernel first),
+     * refused where it conflicts with what the container already has, then merged: non-zero fields replace the
+     * stored ones. The result is checked again as a whole.
+     *
+     * @throws ConflictException with Docker's text, for the caller to prefix with "Cannot update container"
+     */
+    public static HostConfig update(HostConfig h, HostConfig u, HostLimits host) {
+        long swap = swapOnThisKernel(u.memory(), u.memorySwap(), host);
+        LimitChecks.verify(u, swap, host, true);
+        conflicts(h, u, swap);
+        HostConfig merged = new HostConfig(h.binds(), h.containerIdFile(), h.logConfig(), h.networkMode(),
+                h.portBindings(),
                 u.restartPolicy() != null && u.restartPolicy().name() != null ? u.restartPolicy() : h.restartPolicy(),
                 h.autoRemove(), h.volumeDriver(), h.volumesFrom(), h.consoleSize(), h.capAdd(), h.capDrop(),
                 h.cgroupnsMode(), h.dns(), h.dnsOptions(), h.dnsSearch(), h.extraHosts(), h.groupAdd(), h.ipcMode(),
@@ -97,9 +143,34 @@ public final class HostConfigs {
                 pick(u.cpuPeriod(), h.cpuPeriod()), pick(u.cpuQuota(), h.cpuQuota()),
                 u.cpusetCpus() != null && !u.cpusetCpus().isEmpty() ? u.cpusetCpus() : h.cpusetCpus(),
                 u.cpusetMems() != null && !u.cpusetMems().isEmpty() ? u.cpusetMems() : h.cpusetMems(), h.devices(),
-                pick(u.memoryReservation(), h.memoryReservation()), pick(u.memorySwap(), h.memorySwap()),
+                pick(u.memoryReservation(), h.memoryReservation()), pick(swap == 0 ? null : swap, h.memorySwap()),
                 h.memorySwappiness(), h.oomKillDisable(), pick(u.pidsLimit(), h.pidsLimit()), h.ulimits(), h.init(),
                 h.mounts(), h.maskedPaths(), h.readonlyPaths());
+        return withDefaults(merged, host, true);
+    }
+
+    /**
+     * Docker's UpdateContainer refusals (moby container_unix.go): --cpus against a stored period or quota and
+     * the reverse, and a memory limit above the stored memory+swap limit without a new one (the kernel would
+     * refuse memory above memory+swap, and Docker will not guess the swap).
+     */
+    static void conflicts(HostConfig h, HostConfig u, long requestSwap) {
+        if (n(u.nanoCpus()) > 0 && n(h.cpuPeriod()) > 0) {
+            throw new ConflictException("Conflicting options: Nano CPUs cannot be updated as CPU Period has already been set");
+        }
+        if (n(u.nanoCpus()) > 0 && n(h.cpuQuota()) > 0) {
+            throw new ConflictException("Conflicting options: Nano CPUs cannot be updated as CPU Quota has already been set");
+        }
+        if (n(u.cpuPeriod()) > 0 && n(h.nanoCpus()) > 0) {
+            throw new ConflictException("Conflicting options: CPU Period cannot be updated as NanoCPUs has already been set");
+        }
+        if (n(u.cpuQuota()) > 0 && n(h.nanoCpus()) > 0) {
+            throw new ConflictException("Conflicting options: CPU Quota cannot be updated as NanoCPUs has already been set");
+        }
+        if (n(u.memory()) != 0 && n(u.memory()) > n(h.memorySwap()) && requestSwap == 0) {
+            throw new ConflictException("Memory limit should be smaller than already set memoryswap limit, "
+                    + "update the memoryswap at the same time");
+        }
     }
 
     private static <T extends Number> T pick(T update, T current) {

@@ -1,5 +1,6 @@
 package dev.berth.engine.container;
 
+import dev.berth.engine.container.model.ContainerRecord;
 import java.io.IOException;
 import java.util.List;
 
@@ -8,6 +9,9 @@ import java.util.List;
  * published ports); without it a container gets a private namespace with only loopback, or the host's.
  */
 public interface NetworkSetup {
+    /** Checks a new container's network settings at create (Docker's 404 for a network that does not exist). */
+    default void validate(ContainerRecord r) {}
+
     /**
      * Prepares networking before the container starts and returns the namespace for the runtime: null for a
      * new (loopback-only) namespace, "host", or a path such as /var/run/netns/berth-&lt;id&gt; to join.

@@ -1,15 +1,19 @@
 package dev.berth.engine.container;
 
+import dev.berth.engine.container.cgroup.SwapAccounting;
 import dev.berth.engine.container.model.ContainerConfig;
 import dev.berth.engine.container.model.ContainerRecord;
 import dev.berth.engine.container.model.HostConfig;
+import dev.berth.engine.container.spec.SpecBuilder;
 import dev.berth.engine.container.spec.SpecInput;
+import dev.berth.engine.container.spec.TmpfsOptions;
 import dev.berth.engine.errors.InvalidArgumentException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Translates a container's record into the runtime spec input: namespaces from the *Mode fields, security
@@ -37,10 +41,46 @@ public final class SpecInputs {
         }
         return new SpecInput(c.hostname(), c.domainname(), p.rootfs(), args, env,
                 c.workingDir() == null || c.workingDir().isEmpty() ? "/" : c.workingDir(), user, c.isTty(),
-                consoleSize(h), mounts, ns.toSpec(), security(h), resources(h), ulimits(h),
+                consoleSize(h), withTmpfs(mounts, h), ns.toSpec(), security(h),
+                resources(h, SwapAccounting.available()), ulimits(h),
                 cgroupsPath(r), h.sysctls() == null ? Map.of() : h.sysctls(),
                 h.shmSize() == null || h.shmSize() <= 0 ? DEFAULT_SHM : h.shmSize(), init ? initBinary : null,
                 h.oomScoreAdj() == null ? 0 : h.oomScoreAdj(), Map.of("com.docker.container.name", r.plainName()));
+    }
+
+    /**
+     * The prepared mounts plus a tmpfs for each {@code --tmpfs} whose destination they do not already cover
+     * (the mount domain may take tmpfs over; a mount of its own on that path then wins).
+     */
+    static List<SpecInput.MountSpec> withTmpfs(List<SpecInput.MountSpec> mounts, HostConfig h) {
+        List<SpecInput.MountSpec> out = new ArrayList<>(mounts == null ? List.of() : mounts);
+        for (SpecInput.MountSpec t : tmpfsMounts(h)) {
+            if (out.stream().noneMatch(m -> Path.of(m.destination()).normalize()
+                    .equals(Path.of(t.destination()).normalize()))) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code --tmpfs} (HostConfig.Tmpfs) as mounts, in destination order; checked at create as Docker checks
+     * them, so a bad one is refused before anything runs.
+     */
+    public static List<SpecInput.MountSpec> tmpfsMounts(HostConfig h) {
+        List<SpecInput.MountSpec> out = new ArrayList<>();
+        Map<String, String> tmpfs = h.tmpfs() == null ? Map.of() : new TreeMap<>(h.tmpfs());
+        for (Map.Entry<String, String> e : tmpfs.entrySet()) {
+            String dest = e.getKey();
+            if (dest == null || !dest.startsWith("/")) {
+                throw new InvalidArgumentException("invalid mount path: '" + dest + "' mount path must be absolute");
+            }
+            if (Path.of(dest).normalize().toString().equals("/")) {
+                throw new InvalidArgumentException("invalid specification: destination can't be '/'");
+            }
+            out.add(TmpfsOptions.mount(dest, e.getValue()));
+        }
+        return out;
     }
 
     /** The container's cgroup for the runtime: {@code /berth/<id>}, or under {@code --cgroup-parent}. */
@@ -104,20 +144,41 @@ public final class SpecInputs {
                 h.readonlyPaths());
     }
 
+    /** The cgroup limits of a stored config on this host, for the spec and for {@code runc update}. */
     public static SpecInput.Resources resourcesOf(HostConfig h) {
-        return resources(h);
+        return resources(h, SwapAccounting.available());
     }
 
-    static SpecInput.Resources resources(HostConfig h) {
+    static SpecInput.Resources resources(HostConfig h, boolean swapAccounting) {
         long nano = HostConfigs.n(h.nanoCpus());
         long quota = nano > 0 ? nano * CPU_PERIOD / 1_000_000_000L : HostConfigs.n(h.cpuQuota());
         long period = nano > 0 ? CPU_PERIOD : HostConfigs.n(h.cpuPeriod());
-        return new SpecInput.Resources(HostConfigs.n(h.memory()), HostConfigs.n(h.memoryReservation()),
-                HostConfigs.n(h.memorySwap()), HostConfigs.n(h.cpuShares()), quota, period, blankToNull(h.cpusetCpus()),
+        long memory = HostConfigs.n(h.memory());
+        return new SpecInput.Resources(memory, HostConfigs.n(h.memoryReservation()),
+                memorySwap(memory, HostConfigs.n(h.memorySwap()), swapAccounting), HostConfigs.n(h.cpuShares()),
+                quota, period, blankToNull(h.cpusetCpus()),
                 blankToNull(h.cpusetMems()), HostConfigs.n(h.pidsLimit()),
                 h.blkioWeight() == null ? 0 : h.blkioWeight(), Boolean.TRUE.equals(h.oomKillDisable()));
     }
 
+    /**
+     * The memory+swap limit for the cgroup: none without a memory limit or without swap accounting here (a
+     * config stored elsewhere, or before the kernel lost it, must still start: Docker's "Memory limited without
+     * swap"), twice the memory when unset (configs stored before the default was filled in), else as stored.
+     */
+    static long memorySwap(long memory, long swap, boolean swapAccounting) {
+        if (memory <= 0 || !swapAccounting) {
+            return 0;
+        }
+        return swap == 0 ? memory * 2 : swap;
+    }
+
+    /**
+     * {@code --ulimit}s as rlimits, checked as Docker's CLI checks them (go-units): a known name, and soft at
+     * most hard unless either is negative (unlimited).
+     *
+     * @throws InvalidArgumentException with go-units' text
+     */
     public static List<SpecInput.Ulimit> ulimits(HostConfig h) {
         List<SpecInput.Ulimit> out = new ArrayList<>();
         for (HostConfig.Ulimit u : h.ulimits() == null ? List.<HostConfig.Ulimit>of() : h.ulimits()) {
@@ -126,12 +187,9 @@ public final class SpecInputs {
             }
             long soft = u.soft() == null ? 0 : u.soft();
             long hard = u.hard() == null ? soft : u.hard();
-            if (soft > hard) {
-                throw new InvalidArgumentException("ulimit soft limit must be less than or equal to hard limit: "
-                        + soft + " > " + hard);
-            }
             out.add(new SpecInput.Ulimit(u.name(), soft, hard));
         }
+        SpecBuilder.checkUlimits(out);
         return out;
     }
 

@@ -8,6 +8,8 @@ import dev.berth.engine.api.Router;
 import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerService;
 import dev.berth.engine.container.ContainerViews;
+import dev.berth.engine.container.HostConfigs;
+import dev.berth.engine.container.cgroup.HostLimits;
 import dev.berth.engine.container.model.CreateRequest;
 import dev.berth.engine.container.model.HostConfig;
 import dev.berth.engine.errors.InvalidArgumentException;
@@ -71,7 +73,11 @@ public final class ContainerRoutes {
     private void create(Request req, Response res) throws IOException {
         CreateRequest body = req.json(CreateRequest.class);
         Container c = service.create(req.query().get("name").orElse(""), body);
-        res.json(201, Map.of("Id", c.id(), "Warnings", List.of()));
+        // Docker's create warnings (docker run prints them as "WARNING: ..."), e.g. a memory limit on a kernel
+        // without swap accounting: "Memory limited without swap."
+        List<String> warnings = HostConfigs.warnings(body == null ? null : body.hostConfig,
+                HostLimits.current(Runtime.getRuntime().availableProcessors()));
+        res.json(201, Map.of("Id", c.id(), "Warnings", warnings));
     }
 
     private void list(Request req, Response res) throws IOException {
@@ -115,7 +121,8 @@ public final class ContainerRoutes {
             throw new InvalidArgumentException("update needs a JSON body with the new limits");
         }
         service.update(c, changes);
-        res.json(200, Map.of("Warnings", List.of()));
+        res.json(200, Map.of("Warnings", HostConfigs.warnings(changes,
+                HostLimits.current(Runtime.getRuntime().availableProcessors()))));
     }
 
     /**

@@ -55,19 +55,23 @@ public final class StreamRoutes {
         boolean stdin = req.flag("stdin", false) && c.record().config().isOpenStdin();
         boolean stdout = req.flag("stdout", false);
         boolean stderr = req.flag("stderr", false);
-        OutputStream out = res.hijack(req.wantsUpgrade() ? streamType(req, tty) : "application/vnd.docker.raw-stream",
-                req.wantsUpgrade());
-        if (req.flag("logs", false)) {
-            replayLogs(c, out, tty, stdout, stderr);
-        }
-        if (!req.flag("stream", true)) {
-            return;
-        }
-        AttachSession s = new AttachSession(req.hijackedInput(), out, tty, stdin, stdout, stderr,
-                req.query().get("detachKeys").orElse(null));
-        service.context().events().publish(c, "attach");
-        c.lock().lock(); // a start in progress either sees this session or has made the container running
+        AttachSession s;
+        // The lock is taken before the 101 goes out: the docker CLI sends its start as soon as it has the
+        // 101, and that start must find this session registered. Registered after the 101, a start could
+        // slip in between, the session would then join the running process late and lose its first output
+        // (seen as an empty `docker run` output about once in a hundred runs under load).
+        c.lock().lock();
         try {
+            OutputStream out = res.hijack(req.wantsUpgrade() ? streamType(req, tty)
+                    : "application/vnd.docker.raw-stream", req.wantsUpgrade());
+            if (req.flag("logs", false)) {
+                replayLogs(c, out, tty, stdout, stderr);
+            }
+            if (!req.flag("stream", true)) {
+                return;
+            }
+            s = new AttachSession(req.hijackedInput(), out, tty, stdin, stdout, stderr,
+                    req.query().get("detachKeys").orElse(null));
             if (c.state().running()) {
                 s.connect(c.paths().monitorSocket());
             } else {
@@ -76,6 +80,7 @@ public final class StreamRoutes {
         } finally {
             c.lock().unlock();
         }
+        service.context().events().publish(c, "attach");
         try {
             s.await();
         } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import dev.berth.engine.container.ContainerEvents;
 import dev.berth.engine.container.ContainerNames;
 import dev.berth.engine.container.ContainerStore;
 import dev.berth.engine.container.HostConfigs;
+import dev.berth.engine.container.NetworkSetup;
 import dev.berth.engine.container.model.ContainerConfig;
 import dev.berth.engine.container.model.ContainerRecord;
 import dev.berth.engine.container.model.CreateRequest;
@@ -29,12 +30,15 @@ public final class CreateContainer {
     private final ImageService images;
     private final Runtimes runtimes;
     private final ContainerEvents events;
+    private final NetworkSetup network;
 
-    public CreateContainer(ContainerStore store, ImageService images, Runtimes runtimes, ContainerEvents events) {
+    public CreateContainer(ContainerStore store, ImageService images, Runtimes runtimes, ContainerEvents events,
+            NetworkSetup network) {
         this.store = store;
         this.images = images;
         this.runtimes = runtimes;
         this.events = events;
+        this.network = network;
     }
 
     public Container create(String requestedName, CreateRequest req) throws IOException {
@@ -55,6 +59,7 @@ public final class CreateContainer {
         ContainerRecord record = new ContainerRecord(id, name, Instant.now(), req.config.image(), image.id(),
                 argv.get(0), argv.subList(1, argv.size()), merged, host, image.diffIds(),
                 req.networkingConfig == null ? null : req.networkingConfig.endpointsConfig(), runtime);
+        network.validate(record);
         Container c = named ? store.add(record) : addWithFreeName(record);
         events.publish(c, "create");
         return c;

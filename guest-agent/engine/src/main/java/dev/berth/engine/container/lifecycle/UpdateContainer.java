@@ -4,8 +4,10 @@ import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerContext;
 import dev.berth.engine.container.HostConfigs;
 import dev.berth.engine.container.SpecInputs;
+import dev.berth.engine.container.cgroup.HostLimits;
 import dev.berth.engine.container.model.HostConfig;
 import dev.berth.engine.container.spec.SpecInput;
+import dev.berth.engine.errors.ConflictException;
 import dev.berth.oci.Json;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -25,10 +27,17 @@ public final class UpdateContainer {
     public void update(Container c, HostConfig changes) throws IOException {
         c.lock().lock();
         try {
-            HostConfig merged = HostConfigs.withDefaults(HostConfigs.update(c.record().hostConfig(), changes),
-                    Runtime.getRuntime().availableProcessors());
+            HostLimits host = HostLimits.current(Runtime.getRuntime().availableProcessors());
+            HostConfig merged;
+            try {
+                merged = HostConfigs.update(c.record().hostConfig(), changes, host);
+            } catch (ConflictException e) {
+                // Docker's wording for a refused update (moby errCannotUpdate); invalid values stay unprefixed
+                throw new ConflictException("Cannot update container " + c.id() + ": " + e.getMessage());
+            }
             if (c.state().running()) {
-                ctx.runtimes().get(c.record().runtime()).update(c.id(), resourcesJson(merged));
+                ctx.runtimes().get(c.record().runtime()).update(c.id(),
+                        resourcesJson(SpecInputs.resourcesOf(merged)));
             }
             ctx.store().updateHostConfig(c, merged);
         } finally {
@@ -38,13 +47,15 @@ public final class UpdateContainer {
     }
 
     /** An OCI LinuxResources document, as {@code runc update --resources} reads it. */
-    static byte[] resourcesJson(HostConfig h) {
-        SpecInput.Resources r = SpecInputs.resourcesOf(h);
+    static byte[] resourcesJson(SpecInput.Resources r) {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> memory = new LinkedHashMap<>();
         if (r.memory() > 0) {
             memory.put("limit", r.memory());
-            memory.put("swap", r.memorySwap() != 0 ? r.memorySwap() : r.memory() * 2);
+        }
+        if (r.memorySwap() != 0) {
+            // 0 (no swap accounting here) leaves it out: runc would fail writing a swap file that is not there
+            memory.put("swap", r.memorySwap());
         }
         if (r.memoryReservation() > 0) {
             memory.put("reservation", r.memoryReservation());

@@ -68,7 +68,8 @@ public final class UserResolver {
             } else if (isNumber(add)) {
                 extra.add(Long.parseLong(add));
             } else {
-                throw new InvalidArgumentException("unable to find group " + add + ": no matching entries in group file");
+                // capital U: the user package's GetAdditionalGroups (moby/sys/user, runc before it) words it so
+                throw new InvalidArgumentException("Unable to find group " + add + ": no matching entries in group file");
             }
         }
         extra.remove(gid);

@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code linux} object of a container spec: namespaces, cgroup resources, devices, path masking. */
+/**
+ * The {@code linux} object of a container spec: namespaces, cgroup resources, devices (the host's for a
+ * privileged container), path masking.
+ */
 final class LinuxSection {
     /** Docker's maskedPaths (moby pkg/oci/defaults.go), including the later advisories' additions. */
     static final List<String> MASKED_PATHS = List.of(
@@ -19,6 +22,7 @@ final class LinuxSection {
             "/sys/devices/virtual/powercap");
     static final List<String> READONLY_PATHS = List.of(
             "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+    private static final Path HOST_DEV = Path.of("/dev");
     /** Per-CPU thermal interfaces leak host activity (Docker masks each one that exists on the host). */
     private static final List<String> THERMAL_PATHS = thermalThrottlePaths(Path.of("/sys/devices/system/cpu"));
 
@@ -30,6 +34,10 @@ final class LinuxSection {
         linux.put("namespaces", namespaces(in.namespaces()));
         if (in.cgroupsPath() != null && !in.cgroupsPath().isEmpty()) {
             linux.put("cgroupsPath", in.cgroupsPath());
+        }
+        if (security.privileged()) {
+            // the cgroup allows every device; these make them visible in the container's /dev
+            linux.put("devices", HostDevices.list(HOST_DEV));
         }
         Map<String, Object> resources = SpecResources.build(
                 in.resources() == null ? SpecInput.Resources.none() : in.resources());

@@ -41,6 +41,15 @@ public final class SpecBuilder {
         return Json.write(process(user, args, env, cwd, terminal, size, sec, caps, ulimits));
     }
 
+    /**
+     * Checks {@code --ulimit}s as the spec will carry them: a name Docker knows, soft at most hard.
+     *
+     * @throws dev.berth.engine.errors.InvalidArgumentException with go-units' text
+     */
+    public static void checkUlimits(List<SpecInput.Ulimit> ulimits) {
+        SpecResources.rlimits(ulimits);
+    }
+
     /** The spec as a map, for a given Go architecture (tests build arm64 specs on amd64). */
     static Map<String, Object> containerSpecMap(SpecInput in, String arch) {
         SpecInput.Security security = in.security() == null ? SpecInput.Security.defaults() : in.security();
@@ -101,14 +110,21 @@ public final class SpecBuilder {
         return process;
     }
 
+    /**
+     * The primary group is also the first supplementary group, as Docker does since 20.10.18
+     * (CVE-2022-36109): otherwise a process could shed its primary group with a setgid program and get past
+     * files whose group permissions deny that group.
+     */
     private static Map<String, Object> user(SpecInput.User user) {
         SpecInput.User u = user == null ? new SpecInput.User(0, 0, List.of(), null) : user;
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("uid", u.uid());
         map.put("gid", u.gid());
-        if (u.additionalGids() != null && !u.additionalGids().isEmpty()) {
-            map.put("additionalGids", List.copyOf(u.additionalGids()));
+        List<Long> groups = new ArrayList<>(List.of(u.gid()));
+        if (u.additionalGids() != null) {
+            u.additionalGids().stream().filter(g -> g != u.gid()).forEach(groups::add);
         }
+        map.put("additionalGids", List.copyOf(groups));
         if (u.umask() != null) {
             map.put("umask", u.umask());
         }

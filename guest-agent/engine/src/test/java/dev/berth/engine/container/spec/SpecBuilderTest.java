@@ -35,7 +35,8 @@ class SpecBuilderTest {
         assertEquals(List.of(), caps.get("inheritable"));
         assertEquals(List.of(), caps.get("ambient"));
         assertEquals(false, process.get("noNewPrivileges"));
-        assertEquals(Map.of("uid", 0, "gid", 0), process.get("user"));
+        // the primary group is also the first supplementary one, as in Docker since CVE-2022-36109
+        assertEquals(Map.of("uid", 0, "gid", 0, "additionalGids", List.of(0)), process.get("user"));
         assertEquals(0, process.get("oomScoreAdj"));
         assertEquals("1.0.2", spec(input()).get("ociVersion"));
     }
@@ -121,6 +122,9 @@ class SpecBuilderTest {
         assertNull(linux.get("seccomp"));
         assertEquals(List.of(Map.of("allow", true, "type", "a", "access", "rwm")),
                 map(linux.get("resources")).get("devices"));
+        assertTrue(list(linux.get("devices")).contains(Map.of("path", "/dev/null", "type", "c", "major", 1,
+                "minor", 3, "fileMode", 0666, "uid", 0, "gid", 0)), "the host's devices are in /dev: " + linux);
+        assertNull(map(spec(input()).get("linux")).get("devices"), "only privileged containers get them");
         assertFalse(list(mount(spec, "/sys").get("options")).contains("ro"));
         assertFalse(list(mount(spec, "/sys/fs/cgroup").get("options")).contains("ro"));
     }
@@ -174,7 +178,7 @@ class SpecBuilderTest {
         Map<String, Object> process = map(spec(SpecSchemaTest.ttyWithUlimits(input())).get("process"));
         assertEquals(true, process.get("terminal"));
         assertEquals(Map.of("height", 40, "width", 120), process.get("consoleSize"));
-        assertEquals(Map.of("uid", 1000, "gid", 1000, "additionalGids", List.of(4, 27), "umask", 18),
+        assertEquals(Map.of("uid", 1000, "gid", 1000, "additionalGids", List.of(1000, 4, 27), "umask", 18),
                 process.get("user"));
         assertEquals("/work", process.get("cwd"));
         assertEquals(List.of(Map.of("type", "RLIMIT_NOFILE", "soft", 1024, "hard", 524288),
