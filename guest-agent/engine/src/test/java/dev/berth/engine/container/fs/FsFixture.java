@@ -281,7 +281,21 @@ final class FsFixture implements AutoCloseable {
     }
 
     /** Mount table entries under this fixture: what an endpoint must leave as it found it. */
-    long mounts() throws IOException {
+    /**
+     * Overlay mounts of this fixture still present, once they settle: the engine releases a stopped container's
+     * mount just after the last byte of a response, so a client may finish a moment before the unmount.
+     */
+    long mounts() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long count = countMounts();
+        while (count != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            count = countMounts();
+        }
+        return count;
+    }
+
+    private long countMounts() throws IOException {
         return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(dir.toString()))
                 .count();
     }
