@@ -21,6 +21,8 @@ import java.util.Map;
 public final class EngineProcess implements AutoCloseable {
     private final Path dir;
     private final List<String> extraArgs;
+    /** Names this engine's bridges, namespaces and firewall table, so engines of parallel tests never meet. */
+    private final String networkPrefix = NetworkLeftovers.newPrefix();
     private Process process;
 
     private EngineProcess(Path dir, List<String> extraArgs) {
@@ -44,7 +46,8 @@ public final class EngineProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         cmd.addAll(EngineLaunch.JVM_FLAGS);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EngineLaunch.MAIN_CLASS,
-                "--root", root().toString(), "--socket", socket().toString(), "--pull-retry-delay-ms", "100"));
+                "--root", root().toString(), "--socket", socket().toString(), "--pull-retry-delay-ms", "100",
+                "--network-prefix", networkPrefix));
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
@@ -83,6 +86,11 @@ public final class EngineProcess implements AutoCloseable {
 
     public DockerCli cli() {
         return new DockerCli(Map.of("DOCKER_HOST", dockerHost(), "DOCKER_CONFIG", dir.resolve("docker-config").toString()));
+    }
+
+    /** The prefix of this engine's bridges ({@code <prefix>0} is its default bridge), namespaces and rules. */
+    public String networkPrefix() {
+        return networkPrefix;
     }
 
     public ProcessHandle handle() {
@@ -126,15 +134,32 @@ public final class EngineProcess implements AutoCloseable {
 
     /**
      * Removes every container (containers outlive the engine by design, so a test that ends without
-     * removing its own would leave processes and mounts behind), stops the engine, deletes its files.
+     * removing its own would leave processes and mounts behind; an engine found dead is started again for
+     * that), stops the engine, deletes its files.
      */
     @Override
     public void close() throws InterruptedException {
+        if (process != null && !process.isAlive()) {
+            relaunchForCleanup(); // a test that failed between kill9() and launch() still has running containers
+        }
         if (process != null && process.isAlive()) {
             removeAllContainers();
             stop();
         }
+        try {
+            NetworkLeftovers.remove(networkPrefix);
+        } catch (IOException e) {
+            System.err.println("engine cleanup: network leftovers of " + networkPrefix + ": " + e);
+        }
         TempDirs.deleteRecursively(dir);
+    }
+
+    private void relaunchForCleanup() throws InterruptedException {
+        try {
+            launch();
+        } catch (IOException e) {
+            System.err.println("engine cleanup: could not start the engine to remove containers: " + e);
+        }
     }
 
     private void removeAllContainers() throws InterruptedException {

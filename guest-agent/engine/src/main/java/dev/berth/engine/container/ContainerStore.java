@@ -106,11 +106,20 @@ public final class ContainerStore {
     }
 
     public void saveRecord(Container c) throws IOException {
-        AtomicFiles.write(c.paths().configFile(), Json.write(new Persisted(c.record(), c.flags())));
+        if (!c.removed().isDone()) {
+            AtomicFiles.write(c.paths().configFile(), Json.write(new Persisted(c.record(), c.flags())));
+        }
     }
 
-    /** Persists, then publishes, a state change: what others read is always on disk first. */
+    /**
+     * Persists, then publishes, a state change: what others read is always on disk first. A late writer (a
+     * probe, a restart, an exit racing with {@code rm -f}) must not bring a removed container's directory back:
+     * AtomicFiles creates missing parents, and the next engine start would find a directory without a record.
+     */
     public void saveState(Container c, ContainerState s) throws IOException {
+        if (c.removed().isDone()) {
+            return;
+        }
         AtomicFiles.write(c.paths().stateFile(), Json.write(s));
         c.setState(s);
     }
@@ -123,8 +132,8 @@ public final class ContainerStore {
     public synchronized void remove(Container c) throws IOException {
         byId.remove(c.id());
         idByName.remove(c.record().name(), c.id());
+        c.markRemoved(); // first: from here on no save recreates the directory being deleted
         Trees.delete(c.paths().dir());
-        c.markRemoved();
     }
 
     public Collection<Container> all() {

@@ -7,7 +7,6 @@ import dev.berth.engine.errors.ConflictException;
 import dev.berth.engine.errors.InvalidArgumentException;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Validation and defaults of a HostConfig, with Docker's error texts: the cgroup limits by
@@ -18,7 +17,6 @@ public final class HostConfigs {
     /** Docker's warning for a memory limit on a kernel without swap accounting (moby daemon_unix.go). */
     public static final String NO_SWAP_LIMIT_WARNING = "Your kernel does not support swap limit capabilities or the "
             + "cgroup is not mounted. Memory limited without swap.";
-    private static final Set<String> POLICIES = Set.of("", "no", "always", "unless-stopped", "on-failure");
 
     private HostConfigs() {}
 
@@ -56,16 +54,8 @@ public final class HostConfigs {
         HostConfig.RestartPolicy rp = hc.restartPolicy() == null ? new HostConfig.RestartPolicy("", 0)
                 : hc.restartPolicy();
         String name = rp.name() == null ? "" : rp.name();
-        if (!POLICIES.contains(name)) {
-            throw new InvalidArgumentException("invalid restart policy '" + name + "'");
-        }
         int retries = rp.maximumRetryCount() == null ? 0 : rp.maximumRetryCount();
-        if (retries != 0 && !name.equals("on-failure")) {
-            throw new InvalidArgumentException("invalid restart policy: maximum retry count can only be used with 'on-failure'");
-        }
-        if (retries < 0) {
-            throw new InvalidArgumentException("invalid restart policy: maximum retry count cannot be negative");
-        }
+        checkRestartPolicy(name, retries);
         if (hc.isAutoRemove() && !name.isEmpty() && !name.equals("no")) {
             throw new InvalidArgumentException("can't create 'AutoRemove' container with restart policy");
         }
@@ -105,6 +95,31 @@ public final class HostConfigs {
             return memory * 2;
         }
         return swap == n(original) ? original : Long.valueOf(swap);
+    }
+
+    /**
+     * moby's ValidateRestartPolicy (API 1.44, Engine 25+), word for word: clients and compose show these texts.
+     * An empty name takes any count, as engines before 25.0 created it so.
+     */
+    static void checkRestartPolicy(String name, int retries) {
+        switch (name) {
+            case "always", "unless-stopped", "no" -> {
+                if (retries != 0) {
+                    throw new InvalidArgumentException("invalid restart policy: maximum retry count can only be used "
+                            + "with 'on-failure'" + (retries < 0 ? " and cannot be negative" : ""));
+                }
+            }
+            case "on-failure" -> {
+                if (retries < 0) {
+                    throw new InvalidArgumentException("invalid restart policy: maximum retry count cannot be negative");
+                }
+            }
+            case "" -> {
+                // accepted with any count
+            }
+            default -> throw new InvalidArgumentException("invalid restart policy: unknown policy '" + name
+                    + "'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'");
+        }
     }
 
     private static HostConfig copy(HostConfig h, HostConfig.LogConfig lc, HostConfig.RestartPolicy rp, String net,

@@ -53,7 +53,7 @@ public final class HealthChecks {
     private void loop(Container c, HealthPolicy policy, Instant run) {
         try {
             while (sameRun(c, run)) {
-                Thread.sleep(policy.delay(run, Instant.now()));
+                Thread.sleep(policy.delay(run, Instant.now(), c.state().health()));
                 if (!sameRun(c, run) || c.state().paused()) {
                     continue;
                 }
@@ -111,8 +111,7 @@ public final class HealthChecks {
             return new ContainerState.HealthLog(start, Instant.now(), code, text(out));
         } catch (TimeoutException slow) {
             kill(e);
-            return new ContainerState.HealthLog(start, Instant.now(), -1,
-                    "Health check exceeded timeout (" + policy.timeout().toSeconds() + "s)");
+            return new ContainerState.HealthLog(start, Instant.now(), -1, policy.timeoutOutput());
         } catch (IOException | ExecutionException failed) {
             return new ContainerState.HealthLog(start, Instant.now(), -1, String.valueOf(failed.getMessage()));
         } catch (InterruptedException interrupted) {

@@ -51,16 +51,23 @@ public record HealthPolicy(List<String> command, Duration interval, Duration tim
         return of(c) == null ? null : new ContainerState.Health(STARTING, 0, List.of());
     }
 
-    /** How long to wait before the next probe: the start interval while the start period lasts. */
-    Duration delay(Instant startedAt, Instant now) {
-        return inStartPeriod(startedAt, now) ? startInterval : interval;
+    /**
+     * How long to wait before the next probe: the start interval while the start period lasts and the container
+     * has not been healthy yet, the interval otherwise (moby's getInterval).
+     */
+    Duration delay(Instant startedAt, Instant now, ContainerState.Health current) {
+        boolean starting = current == null || STARTING.equals(current.status());
+        return starting && inStartPeriod(startedAt, now) ? startInterval : interval;
     }
 
-    boolean inStartPeriod(Instant startedAt, Instant now) {
-        return !startPeriod.isZero() && Duration.between(startedAt, now).compareTo(startPeriod) < 0;
+    boolean inStartPeriod(Instant startedAt, Instant at) {
+        return !startPeriod.isZero() && Duration.between(startedAt, at).compareTo(startPeriod) < 0;
     }
 
-    /** The health after one result: success heals at once; failures count unless the start period excuses them. */
+    /**
+     * The health after one result: success heals at once; failures count unless the start period excuses them
+     * (judged by when the probe began, as moby does).
+     */
     ContainerState.Health apply(ContainerState.Health before, ContainerState.HealthLog result, Instant startedAt) {
         ContainerState.Health h = before == null ? new ContainerState.Health(STARTING, 0, List.of()) : before;
         List<ContainerState.HealthLog> log = new ArrayList<>(h.log() == null ? List.of() : h.log());
@@ -71,11 +78,16 @@ public record HealthPolicy(List<String> command, Duration interval, Duration tim
         if (result.exitCode() == 0) {
             return new ContainerState.Health(HEALTHY, 0, log);
         }
-        if (h.status().equals(STARTING) && inStartPeriod(startedAt, result.end())) {
+        if (h.status().equals(STARTING) && inStartPeriod(startedAt, result.start())) {
             return new ContainerState.Health(h.status(), h.failingStreak(), log);
         }
         int streak = h.failingStreak() + 1;
         return new ContainerState.Health(streak >= retries ? UNHEALTHY : h.status(), streak, log);
+    }
+
+    /** The output Docker records for a probe that ran too long, with the timeout as Go prints it ("500ms"). */
+    String timeoutOutput() {
+        return "Health check exceeded timeout (" + GoDuration.format(timeout) + ")";
     }
 
     private static List<String> shell(ContainerConfig c, String script) {

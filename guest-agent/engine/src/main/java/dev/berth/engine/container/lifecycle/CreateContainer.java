@@ -47,9 +47,11 @@ public final class CreateContainer {
         }
         boolean named = requestedName != null && !requestedName.isEmpty();
         String name = named ? ContainerNames.normalize(requestedName) : ContainerNames.random();
+        // dockerd checks the host config before it looks for the image: an invalid request is a 400 even when
+        // the image is missing, and the CLI does not pull an image for a request that will be refused anyway
+        HostConfig host = HostConfigs.withDefaults(req.hostConfig, Runtime.getRuntime().availableProcessors());
         ImageRecord image = images.resolve(req.config.image());
         ImageConfig imageConfig = images.config(image);
-        HostConfig host = HostConfigs.withDefaults(req.hostConfig, Runtime.getRuntime().availableProcessors());
         String id = ContainerNames.newId();
         String hostname = req.config.hostname() == null || req.config.hostname().isEmpty()
                 ? id.substring(0, 12) : req.config.hostname();

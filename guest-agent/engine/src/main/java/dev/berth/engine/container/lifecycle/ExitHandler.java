@@ -10,8 +10,10 @@ import dev.berth.engine.container.model.ContainerState;
 import dev.berth.engine.container.rootfs.OverlayRootfs;
 import dev.berth.engine.container.runtime.ExitRecord;
 import dev.berth.engine.container.runtime.MonitorClient;
+import dev.berth.oci.Json;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -94,10 +96,16 @@ public final class ExitHandler {
         }
     }
 
-    /** Records an exit. Safe to call more than once for one run: only the first call acts. */
+    /**
+     * Records an exit. Safe to call more than once for one run: only the first call acts. Whether the restart
+     * policy restarts the container is decided here, under the lock, and written with the exit in one state
+     * change (as dockerd's SetRestarting): a {@code docker stop} or {@code rm -f} racing with the exit then
+     * either sees a container waiting for its restart, which it cancels, or none.
+     */
     public void handle(Container c) {
         int code;
         boolean oom;
+        boolean restart;
         c.lock().lock();
         try {
             ContainerState s = c.state();
@@ -107,7 +115,15 @@ public final class ExitHandler {
             code = ExitRecord.exitCode(c.paths().exitFile());
             oom = Cgroups.oomKilled(SpecInputs.cgroupsPath(c.record()));
             release(c);
-            ctx.store().saveState(c, s.exited(code, oom, Instant.now()));
+            restart = RestartPolicy.shouldRestart(c.record().hostConfig().restartPolicy(), c.flags(), code);
+            if (restart) {
+                // counted when decided, as dockerd does: "restarting" with RestartCount N is the Nth restart's wait
+                ctx.store().saveFlags(c, new Container.RunFlags(c.flags().restartCount() + 1, false, true));
+            }
+            Instant end = finishedAt(c.paths().exitFile());
+            // the monitor may see a quick process end before the engine took the start time
+            end = end.isBefore(s.startedAt()) ? s.startedAt() : end;
+            ctx.store().saveState(c, s.exited(code, oom, end).restarting(restart));
         } catch (IOException e) {
             log.error("recording the exit of {} failed", c.id(), e);
             return;
@@ -119,14 +135,32 @@ public final class ExitHandler {
         }
         ctx.events().publish(c, "die", Map.of("exitCode", Integer.toString(code)));
         c.exited(new Container.Exit(code, oom));
-        afterExit(c, code);
+        afterExit(c, restart);
     }
 
-    private void afterExit(Container c, int code) {
-        Duration ran = Duration.between(c.state().startedAt(), c.state().finishedAt());
+    /**
+     * When the process ended, from the monitor's exit record: after an engine restart that can be long before
+     * the engine noticed, and both FinishedAt and the restart back-off (how long the run lasted) need the real
+     * time. Now, when the record is missing or unreadable.
+     */
+    static Instant finishedAt(Path exitFile) {
         try {
-            if (RestartPolicy.shouldRestart(c.record().hostConfig().restartPolicy(), c.flags(), code)) {
-                scheduleRestart(c, ran);
+            if (Files.isRegularFile(exitFile)) {
+                ExitRecord r = Json.read(Files.readAllBytes(exitFile), ExitRecord.class);
+                if (r.finishedAt() != null) {
+                    return Instant.parse(r.finishedAt());
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            log.debug("no exit time in {}: {}", exitFile, unreadable.toString());
+        }
+        return Instant.now();
+    }
+
+    private void afterExit(Container c, boolean restart) {
+        try {
+            if (restart) {
+                scheduleRestart(c);
             } else if (c.record().hostConfig().isAutoRemove()) {
                 followup.remove(c);
             }
@@ -135,25 +169,57 @@ public final class ExitHandler {
         }
     }
 
-    private void scheduleRestart(Container c, Duration lastRun) throws IOException {
-        Duration delay = RestartPolicy.nextDelay(lastDelay.get(c.id()), lastRun);
+    /**
+     * Restarts after the back-off. The run it restarts is identified by its end time: if the user started the
+     * container meanwhile and it exited again, a newer restart is pending and this one gives way to it.
+     */
+    private void scheduleRestart(Container c) {
+        ContainerState exited = c.state();
+        Duration delay = RestartPolicy.nextDelay(lastDelay.get(c.id()),
+                Duration.between(exited.startedAt(), exited.finishedAt()));
         lastDelay.put(c.id(), delay);
-        ctx.store().saveState(c, c.state().restarting(true));
         Thread.ofVirtual().name("restart-" + c.id().substring(0, 12)).start(() -> {
             try {
                 Thread.sleep(delay);
-                if (c.removed().isDone() || c.flags().stoppedByUser() || !c.state().restarting()) {
-                    return;
-                }
-                ctx.store().saveFlags(c, new Container.RunFlags(c.flags().restartCount() + 1, false, true));
-                ctx.store().saveState(c, c.state().restarting(false));
-                followup.restart(c);
+                restartIfStillDue(c, exited.finishedAt());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (IOException | RuntimeException e) {
-                log.warn("restarting {} failed: {}", c.id(), e.toString());
             }
         });
+    }
+
+    /**
+     * The check and the start hold the container lock together (it is reentrant; the start takes it too), so a
+     * {@code docker stop} or {@code rm -f} either comes first and cancels the restart, or after it and stops
+     * the new run. Without that, a removal in between had this thread write state into a deleted directory.
+     * The status stays "restarting" until the process runs, as dockerd shows it, never "exited" in between.
+     */
+    private void restartIfStillDue(Container c, Instant runEnd) {
+        c.lock().lock();
+        try {
+            ContainerState s = c.state();
+            if (c.removed().isDone() || c.flags().stoppedByUser() || !s.restarting()
+                    || !runEnd.equals(s.finishedAt())) {
+                return;
+            }
+            followup.restart(c);
+        } catch (IOException | RuntimeException e) {
+            log.warn("restarting {} failed: {}", c.id(), e.toString());
+            giveUp(c);
+        } finally {
+            c.lock().unlock();
+        }
+    }
+
+    /** A restart that failed leaves the container exited (dockerd's SetStopped), not waiting forever. */
+    private void giveUp(Container c) {
+        try {
+            if (c.state().restarting() && !c.removed().isDone()) {
+                ctx.store().saveState(c, c.state().restarting(false));
+            }
+        } catch (IOException e) {
+            log.warn("recording the failed restart of {}: {}", c.id(), e.toString());
+        }
     }
 
     /** Frees the run's runtime state, network and mount; logs problems, never fails the exit. */
@@ -171,8 +237,23 @@ public final class ExitHandler {
         }
     }
 
-    /** Forgets a container's restart back-off (it was started or removed by the user). */
+    /**
+     * {@code docker start} and {@code restart}: as dockerd's ResetRestartManager, the back-off starts again at
+     * 100 ms and RestartCount at 0 (so on-failure:N gets N new tries). Also called after a removal, when only
+     * the in-memory back-off is forgotten.
+     */
     public void reset(Container c) {
         lastDelay.remove(c.id());
+        c.lock().lock();
+        try {
+            if (!c.removed().isDone() && !c.state().running() && c.flags().restartCount() != 0) {
+                ctx.store().saveFlags(c, new Container.RunFlags(0, c.flags().stoppedByUser(),
+                        c.flags().hasBeenStarted()));
+            }
+        } catch (IOException e) {
+            log.warn("resetting the restart count of {}: {}", c.id(), e.toString());
+        } finally {
+            c.lock().unlock();
+        }
     }
 }

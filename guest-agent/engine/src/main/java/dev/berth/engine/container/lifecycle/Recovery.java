@@ -3,9 +3,13 @@ package dev.berth.engine.container.lifecycle;
 import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerContext;
 import dev.berth.engine.container.model.ContainerState;
+import dev.berth.engine.container.rootfs.OverlayRootfs;
 import dev.berth.engine.container.runtime.MonitorClient;
+import dev.berth.engine.os.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +24,8 @@ public final class Recovery {
     private final ContainerContext ctx;
     private final ExitHandler exits;
     private final StartContainer starter;
+    /** Containers that waited for a policy restart when the engine went away: that restart is still owed. */
+    private final Set<String> owedRestarts = ConcurrentHashMap.newKeySet();
 
     public Recovery(ContainerContext ctx, ExitHandler exits, StartContainer starter) {
         this.ctx = ctx;
@@ -38,12 +44,22 @@ public final class Recovery {
         }
     }
 
-    /** Starts the containers whose restart policy says so at engine start ("always", "unless-stopped"). */
+    /**
+     * Starts the containers whose restart policy says so at engine start ("always", "unless-stopped"), and those
+     * whose back-off was cut short by the engine going away (any policy). As dockerd, a start at engine start
+     * begins a fresh RestartCount. Containers that exited while the engine was away are already being restarted
+     * by the exit handler, with their back-off.
+     */
     public void applyRestartPolicies() {
         for (Container c : ctx.store().all()) {
-            if (!c.state().running() && c.flags().hasBeenStarted()
-                    && RestartPolicy.restartsOnEngineStart(c.record().hostConfig().restartPolicy(), c.flags())) {
+            ContainerState s = c.state();
+            if (s.running() || s.restarting() || !c.flags().hasBeenStarted() || c.removed().isDone()) {
+                continue;
+            }
+            boolean owed = owedRestarts.remove(c.id()) && !c.flags().stoppedByUser();
+            if (owed || RestartPolicy.restartsOnEngineStart(c.record().hostConfig().restartPolicy(), c.flags())) {
                 try {
+                    exits.reset(c);
                     starter.start(c);
                 } catch (IOException | RuntimeException e) {
                     log.warn("restart policy of {} could not start it: {}", c.id(), e.toString());
@@ -57,13 +73,16 @@ public final class Recovery {
         if (s.status().equals(ContainerState.REMOVING)) {
             log.info("finishing the removal of {}", c.id());
             exits.release(c);
+            Trees.delete(c.paths().monitorDir());
             ctx.store().remove(c);
             return;
         }
         if (s.restarting()) {
+            owedRestarts.add(c.id());
             ctx.store().saveState(c, s.restarting(false));
         }
         if (!s.running()) {
+            undoInterruptedStart(c);
             return;
         }
         String status;
@@ -81,5 +100,20 @@ public final class Recovery {
             }
             exits.handle(c);
         }
+    }
+
+    /**
+     * A start the engine did not finish (it died between mounting the root filesystem and recording the run)
+     * leaves a mount, and perhaps a monitor with a created or even running process that nothing records. The
+     * store is the truth: the container did not start, so that run is ended and its resources freed, and the
+     * next {@code docker start} begins cleanly.
+     */
+    private void undoInterruptedStart(Container c) throws IOException {
+        boolean monitor = ExitHandler.monitorAlive(c.paths());
+        if (!monitor && !OverlayRootfs.isMounted(c.paths().rootfs())) {
+            return;
+        }
+        log.warn("undoing an interrupted start of {} (monitor running: {})", c.id(), monitor);
+        exits.release(c); // the runtime's forced delete kills the process; its monitor then exits on its own
     }
 }
