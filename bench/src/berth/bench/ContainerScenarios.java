@@ -60,9 +60,8 @@ final class ContainerScenarios {
                     t -> t.cli().ok(cmd.toArray(String[]::new)));
             Outcome o = Outcome.of(name(), "ms", samples, networkNone ? "report" : "berth ≤ 0.5× dockerd");
             if (!networkNone) {
-                o.note("dockerd attaches each container to its default bridge (veth, iptables); Berth gives "
-                        + "containers loopback only until the networking issue (P4) lands: see run-rm-net-none "
-                        + "for the like-for-like figure");
+                o.note("both engines attach the container to their default bridge (veth, DNS, firewall); the "
+                        + "difference to run-rm-net-none is what networking adds to a run");
             }
             return o;
         }

@@ -20,7 +20,9 @@ final class Scenarios {
                 new ContainerScenarios.RunRm(true),
                 new ContainerScenarios.Concurrent(),
                 new ContainerScenarios.Ps500(),
-                new ContainerScenarios.Memory100());
+                new ContainerScenarios.Memory100(),
+                new NetworkScenarios.Throughput(),
+                new NetworkScenarios.ConnectionSetup());
     }
 
     /**

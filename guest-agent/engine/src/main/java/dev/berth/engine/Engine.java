@@ -39,6 +39,8 @@ import dev.berth.engine.store.content.LocalContentStore;
 import dev.berth.engine.store.snapshot.SnapshotStore;
 import dev.berth.engine.system.DiskUsageRoutes;
 import dev.berth.engine.system.SystemRoutes;
+import dev.berth.engine.network.NetworkDomain;
+import dev.berth.engine.network.NetworkViews;
 import dev.berth.monitor.MonitorBinary;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,6 +61,7 @@ public final class Engine implements AutoCloseable {
     private ApiServer server;
     private RegistryClient registry;
     private ImageService images;
+    private NetworkDomain network;
 
     public Engine(EngineConfig config) {
         this.config = config;
@@ -68,15 +71,18 @@ public final class Engine implements AutoCloseable {
         Files.createDirectories(config.root());
         EventBus events = new EventBus();
         images = openImages(events);
-        ContainerService containers = openContainers(events);
-        ContainerViews containerViews = new ContainerViews(ContainerViews.NetworkView.NONE,
-                ContainerViews.MountView.NONE);
+        network = NetworkDomain.open(config.root(), config.network(), events);
+        ContainerService containers = openContainers(events, network.setup());
+        NetworkViews networkViews = network.views(containers.context().store());
+        ContainerViews containerViews = new ContainerViews(networkViews, ContainerViews.MountView.NONE);
         Router router = new Router();
+        network.register(router, containers.context().store(), networkViews);
         new SystemRoutes(config, images, containers).register(router);
         new EventRoutes(events).register(router);
         new DiskUsageRoutes(images, containers, containerViews).register(router);
         registerImageRoutes(router, containers);
         registerContainerRoutes(router, containers, containerViews);
+        network.recover(containers.context().store());
         containers.recover();
         server = new ApiServer(router, HttpLimits.DEFAULT);
         server.listenUnix(config.socket(), config.socketOwner());
@@ -109,7 +115,7 @@ public final class Engine implements AutoCloseable {
      * The container domain: the monitor binary installed next to the data (containers keep running it while
      * the engine is replaced), the runtimes found here, and the stored containers.
      */
-    private ContainerService openContainers(EventBus events) throws IOException {
+    private ContainerService openContainers(EventBus events, NetworkSetup networkSetup) throws IOException {
         Path root = config.root();
         Path monitor = MonitorBinary.install(root.resolve("bin"));
         Path emptyLayer = Files.createDirectories(root.resolve("empty"));
@@ -117,7 +123,7 @@ public final class Engine implements AutoCloseable {
         ContainerContext ctx = new ContainerContext(root, new ContainerStore(root), images,
                 new Runtimes(root.resolve("runtimes")), new MonitorLauncher(monitor), new ContainerEvents(events),
                 new AttachRegistry(), MountSetup.NONE, Files.isExecutable(tini) ? tini : null, emptyLayer);
-        return new ContainerService(ctx, NetworkSetup.LOOPBACK);
+        return new ContainerService(ctx, networkSetup);
     }
 
     private static void registerContainerRoutes(Router router, ContainerService containers, ContainerViews views) {
@@ -151,6 +157,9 @@ public final class Engine implements AutoCloseable {
     public void close() {
         if (server != null) {
             server.close();
+        }
+        if (network != null) {
+            network.close();
         }
         if (registry != null) {
             registry.close();

@@ -1,6 +1,7 @@
 package dev.berth.engine;
 
 import dev.berth.engine.image.pull.PullSettings;
+import dev.berth.engine.network.NetworkSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.List;
  * @param tcp         an additional loopback TCP listener, or null (the default: none)
  * @param insecureRegistries registries reached over plain HTTP besides loopback ones
  * @param pull        pull tunables: retries, limits, the free-space reserve
+ * @param network     networking: default bridge subnet, address pools, default bind address, name prefix
  */
 public record EngineConfig(
         Path root,
@@ -22,11 +24,13 @@ public record EngineConfig(
         String socketOwner,
         InetSocketAddress tcp,
         List<String> insecureRegistries,
-        PullSettings pull) {
+        PullSettings pull,
+        NetworkSettings network) {
 
     public EngineConfig {
         insecureRegistries = insecureRegistries == null ? List.of() : List.copyOf(insecureRegistries);
         pull = pull == null ? PullSettings.defaults() : pull;
+        network = network == null ? NetworkSettings.defaults() : network;
     }
 
     public Path pidFile() {

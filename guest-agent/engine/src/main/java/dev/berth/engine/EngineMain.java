@@ -1,6 +1,7 @@
 package dev.berth.engine;
 
 import java.io.IOException;
+import dev.berth.engine.network.NetworkSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,7 @@ public final class EngineMain {
         InetSocketAddress tcp = null;
         List<String> insecure = new ArrayList<>();
         dev.berth.engine.image.pull.PullSettings pull = dev.berth.engine.image.pull.PullSettings.defaults();
+        NetworkSettings network = NetworkSettings.defaults();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -79,13 +81,16 @@ public final class EngineMain {
                 case "--pull-retry-delay-ms" -> pull = pull.withRetryDelay(java.time.Duration.ofMillis(Long.parseLong(value)));
                 case "--free-space-reserve-mb" -> pull = pull.withFreeSpaceReserve(Long.parseLong(value) << 20);
                 case "--max-layer-mb" -> pull = pull.withMaxLayerBytes(Long.parseLong(value) << 20);
+                case "--bridge-subnet" -> network = network.withBridgeSubnet(value);
+                case "--default-bind-ip" -> network = network.withDefaultBindIp(value);
+                case "--network-prefix" -> network = network.withPrefix(value);
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
         if (root == null || socket == null) {
             throw new IllegalArgumentException("usage: berth-engine --root DIR --socket PATH [--tcp HOST:PORT]");
         }
-        return new EngineConfig(root, socket, owner, tcp, insecure, pull);
+        return new EngineConfig(root, socket, owner, tcp, insecure, pull, network);
     }
 
     private static InetSocketAddress parseHostPort(String value) {

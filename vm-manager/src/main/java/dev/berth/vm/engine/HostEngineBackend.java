@@ -74,6 +74,11 @@ public final class HostEngineBackend implements EngineBackend {
         if (paths.socketOwner() != null) {
             cmd.addAll(List.of("--socket-owner", paths.socketOwner()));
         }
+        // a second engine on one machine (tests, side-by-side installs) names its bridges and rules apart
+        String prefix = System.getenv("BERTH_NETWORK_PREFIX");
+        if (prefix != null && !prefix.isBlank()) {
+            cmd.addAll(List.of("--network-prefix", prefix));
+        }
         return cmd;
     }
 

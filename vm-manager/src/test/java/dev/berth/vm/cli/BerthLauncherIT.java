@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.testkit.DockerCli;
+import dev.berth.testkit.NetworkLeftovers;
 import dev.berth.testkit.Processes;
 import dev.berth.testkit.Requirements;
 import dev.berth.testkit.TempDirs;
@@ -25,6 +26,7 @@ class BerthLauncherIT {
     static final Path LAUNCHER = ROOT.resolve("berth");
 
     Path home;
+    final String networkPrefix = NetworkLeftovers.newPrefix();
 
     @BeforeEach
     void home() throws Exception {
@@ -34,6 +36,7 @@ class BerthLauncherIT {
     @AfterEach
     void cleanup() throws Exception {
         berth(Map.of(), "engine", "stop");
+        NetworkLeftovers.remove(networkPrefix);
         TempDirs.deleteRecursively(home);
     }
 
@@ -41,6 +44,7 @@ class BerthLauncherIT {
         Map<String, String> env = new HashMap<>();
         env.put("BERTH_HOME", home.toString());
         env.put("BERTH_NO_BUILD", "1");
+        env.put("BERTH_NETWORK_PREFIX", networkPrefix);
         env.putAll(extraEnv);
         List<String> cmd = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
         cmd.addAll(List.of(args));

@@ -101,7 +101,12 @@ final class ApiConnection implements Runnable {
         } catch (EngineException e) {
             fail(response, ErrorMapper.status(e), e, head);
         } catch (IOException e) {
-            throw e; // the client went away; nothing to answer
+            if (response.committed()) {
+                throw e; // mid-stream: most likely the client went away; nothing more to say
+            }
+            // an engine-side I/O failure (a file, a helper process) before any answer: a 500 that says so
+            log.warn("{} {} failed: {}", head.method(), head.path(), e.toString());
+            fail(response, 500, e, head);
         } catch (Exception e) {
             log.error("{} {} failed", head.method(), head.path(), e);
             fail(response, 500, e, head);

@@ -42,16 +42,31 @@ public final class EtcFiles {
             hosts.append(address).append('\t').append(fqdn.equals(hostname) ? hostname : fqdn + " " + hostname).append('\n');
         }
         AtomicFiles.write(p.hostsFile(), hosts.toString().getBytes(StandardCharsets.UTF_8));
+        boolean embedded = (dns == null || dns.isEmpty()) && networkDns != null && !networkDns.isEmpty();
         String resolv = networkDns == null && (dns == null || dns.isEmpty()) && Files.isReadable(HOST_RESOLV_CONF)
                 ? Files.readString(HOST_RESOLV_CONF)
-                : resolvConf(dns == null || dns.isEmpty() ? networkDns : dns, dnsSearch, dnsOptions);
+                : resolvConf(embedded ? networkDns : dns, dnsSearch, dnsOptions, embedded);
         AtomicFiles.write(p.resolvConf(), resolv.getBytes(StandardCharsets.UTF_8));
     }
 
     static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
 
-    /** @param dns the servers to use; empty: the host's non-loopback ones */
-    static String resolvConf(List<String> dns, List<String> search, List<String> options) throws IOException {
+    /**
+     * With the embedded DNS, Docker adds {@code ndots:0}: a short name such as {@code db} is asked as it is
+     * first, instead of being tried as {@code db.<host search domain>} upstream (a leak, and slow).
+     */
+    private static void addNdots0(List<String> options) {
+        if (options.stream().noneMatch(o -> o.startsWith("ndots:"))) {
+            options.add("ndots:0");
+        }
+    }
+
+    /**
+     * @param dns      the servers to use; empty: the host's non-loopback ones
+     * @param embedded {@code dns} is the network's embedded DNS
+     */
+    static String resolvConf(List<String> dns, List<String> search, List<String> options, boolean embedded)
+            throws IOException {
         List<String> servers = new ArrayList<>(dns == null ? List.of() : dns);
         List<String> searches = new ArrayList<>(search == null ? List.of() : search);
         List<String> opts = new ArrayList<>(options == null ? List.of() : options);
@@ -84,6 +99,9 @@ public final class EtcFiles {
         }
         if (servers.isEmpty()) {
             servers.addAll(List.of("8.8.8.8", "8.8.4.4"));
+        }
+        if (embedded) {
+            addNdots0(opts);
         }
         StringBuilder sb = new StringBuilder();
         servers.forEach(s -> sb.append("nameserver ").append(s).append('\n'));
