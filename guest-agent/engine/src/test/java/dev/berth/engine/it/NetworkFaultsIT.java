@@ -57,7 +57,7 @@ class NetworkFaultsIT {
                     + " && ip addr add 198.18.7.1/24 dev " + ns + "h && ip link set " + ns + "h up"
                     + " && ip -n " + ns + " addr add 198.18.7.2/24 dev eth0 && ip -n " + ns + " link set eth0 up"
                     + " && ip -n " + ns + " link set lo up").requireSuccess();
-            sh("ip netns exec " + ns + " /bin/busybox httpd -f -v -p 8099 -h " + www + " 2>" + log + " &").requireSuccess();
+            sh("ip netns exec " + ns + " /bin/busybox httpd -f -v -p 8099 -h " + www + " >/dev/null 2>" + log + " &").requireSuccess();
             Thread.sleep(300);
             assertEquals("outside\n", docker.ok("run", "--rm", "busybox", "wget", "-qO-", "http://198.18.7.2:8099/"));
             String seen = Files.readString(log);

@@ -89,7 +89,7 @@ class NetworkIT {
         String ip = docker.ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "plain").trim();
         assertTrue(ip.matches("\\d+\\.\\d+\\.\\d+\\.\\d+"), "an address on the default bridge: " + ip);
         assertTrue(docker.ok("run", "--rm", "busybox", "wget", "-qO-", "http://" + ip + "/").contains("<"));
-        assertNotEquals(0, docker.run("run", "--rm", "busybox", "sh", "-c", "timeout 3 wget -qO- http://plain/").exitCode(),
+        assertNotEquals(0, docker.run("run", "--rm", "busybox", "sh", "-c", "timeout 3 wget -qO- http://plain/; exit $?").exitCode(),
                 "as Docker: no name resolution on the default bridge");
     }
 
@@ -145,8 +145,8 @@ class NetworkIT {
         return binary;
     }
 
-    // the probes run under sh: busybox timeout puts the command in its own place, and as PID 1 wget would
-    // ignore the SIGTERM
+    // the probes run under sh, and not as its last command (which sh would exec in its place): busybox
+    // timeout also execs the command, and as the container's PID 1 wget would ignore the SIGTERM
     @Test
     void networksAreIsolatedAndInternalOnesHaveNoWayOut() throws Exception {
         docker.ok("network", "create", "net-a");
@@ -155,11 +155,11 @@ class NetworkIT {
         docker.ok("run", "-d", "--name", "in-a", "--network", "net-a", "web");
         String ipA = docker.ok("inspect", "-f", "{{(index .NetworkSettings.Networks \"net-a\").IPAddress}}", "in-a").trim();
         assertEquals(0, docker.run("run", "--rm", "--network", "net-a", "busybox", "sh", "-c",
-                "timeout 3 wget -qO- http://" + ipA + "/").exitCode(), "same network: reachable");
+                "timeout 3 wget -qO- http://" + ipA + "/; exit $?").exitCode(), "same network: reachable");
         assertNotEquals(0, docker.run("run", "--rm", "--network", "net-b", "busybox", "sh", "-c",
-                "timeout 3 wget -qO- http://" + ipA + "/").exitCode(), "another network: isolated");
+                "timeout 3 wget -qO- http://" + ipA + "/; exit $?").exitCode(), "another network: isolated");
         assertNotEquals(0, docker.run("run", "--rm", "--network", "closed", "busybox", "sh", "-c",
-                "timeout 3 wget -qO- http://" + ipA + "/").exitCode(), "an internal network has no way out");
+                "timeout 3 wget -qO- http://" + ipA + "/; exit $?").exitCode(), "an internal network has no way out");
     }
 
     @Test
