@@ -11,7 +11,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** Container scenarios (issue P3): run latency, concurrent starts, listing, memory per container. */
+/**
+ * Container scenarios (issue P3): run latency, concurrent starts, listing, memory per container; exec latency
+ * (issue P5).
+ */
 final class ContainerScenarios {
     private ContainerScenarios() {}
 
@@ -64,6 +67,36 @@ final class ContainerScenarios {
                         + "difference to run-rm-net-none is what networking adds to a run");
             }
             return o;
+        }
+    }
+
+    /** `docker exec <c> true` into one running container: create, hijacked start, exit code from inspect. */
+    static final class ExecTrue implements Scenario {
+        public String name() {
+            return "exec-true";
+        }
+
+        public String description() {
+            return "`docker exec <c> true` into a running busybox, end to end through the CLI";
+        }
+
+        public Outcome run(Engines engines, Fixtures fixtures, int iterations) throws Exception {
+            ensureBusybox(engines, fixtures);
+            Map<String, String> ids = new LinkedHashMap<>();
+            for (Engines.Target t : engines.all()) {
+                ids.put(t.name(), t.cli().ok("run", "-d", "--network", "none", "busybox", "sleep", "600").trim());
+            }
+            try {
+                Scenarios.alternate(engines, 2, t -> t.cli().ok("exec", ids.get(t.name()), "true")); // warm-up
+                Map<String, List<Double>> samples = Scenarios.alternate(engines, Math.max(iterations, 15),
+                        t -> t.cli().ok("exec", ids.get(t.name()), "true"));
+                return Outcome.of(name(), "ms", samples, "report").note("one CLI process per exec: create, start "
+                        + "(Upgrade hijack), exec inspect for the exit code");
+            } finally {
+                for (Engines.Target t : engines.all()) {
+                    removeAll(t);
+                }
+            }
         }
     }
 

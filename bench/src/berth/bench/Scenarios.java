@@ -21,6 +21,7 @@ final class Scenarios {
                 new ContainerScenarios.Concurrent(),
                 new ContainerScenarios.Ps500(),
                 new ContainerScenarios.Memory100(),
+                new ContainerScenarios.ExecTrue(),
                 new NetworkScenarios.Throughput(),
                 new NetworkScenarios.ConnectionSetup());
     }

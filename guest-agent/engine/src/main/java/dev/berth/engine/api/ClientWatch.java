@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
  * Notices a client that goes away while a long response is pending ({@code wait}, {@code logs -f}), so the
  * handler stops instead of holding a thread and a socket until the container exits. It reads the
  * connection's input until end of stream, so the connection cannot carry another request afterwards and is
- * closed after the response.
+ * closed after the response (and the head says so, before it goes out).
  */
 public final class ClientWatch {
     private ClientWatch() {}
@@ -15,6 +15,10 @@ public final class ClientWatch {
     /** Completes when the client closes its side of the connection. */
     public static CompletableFuture<Void> watch(Request req, Response res) {
         res.closeConnection();
+        // Said in the head, so that a client does not put the connection back in its pool: Go's transport
+        // would send its next request on it (docker wait a b: the second wait) and fail with EOF, since a POST
+        // is not retried.
+        res.header("Connection", "close");
         CompletableFuture<Void> gone = new CompletableFuture<>();
         Thread.ofVirtual().name("client-watch").start(() -> {
             byte[] sink = new byte[512];

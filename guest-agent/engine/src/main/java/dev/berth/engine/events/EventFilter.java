@@ -29,7 +29,11 @@ final class EventFilter implements Predicate<Event> {
                 && f.matchesLabels("label", attrs);
     }
 
-    /** A container/network/volume filter matches events of that type whose actor ID or name is given. */
+    /**
+     * A container/network/volume filter matches events of that type whose actor ID or name starts with a given
+     * value: dockerd's fuzzy match, so {@code container=web} also selects {@code web-2} (checked against dockerd
+     * in EventsIT).
+     */
     private boolean actorFilter(String filter, String type, Event e) {
         if (!f.has(filter)) {
             return true;
@@ -38,7 +42,7 @@ final class EventFilter implements Predicate<Event> {
             return false;
         }
         String name = e.actor().attributes().getOrDefault("name", "");
-        return f.get(filter).stream().anyMatch(v -> v.equals(name) || (!v.isEmpty() && e.actor().id().startsWith(v)));
+        return f.get(filter).stream().anyMatch(v -> name.startsWith(v) || e.actor().id().startsWith(v));
     }
 
     /** An image filter matches image events by name/ID and container events by the container's image. */

@@ -12,6 +12,8 @@ import dev.berth.engine.container.HostConfigs;
 import dev.berth.engine.container.cgroup.HostLimits;
 import dev.berth.engine.container.model.CreateRequest;
 import dev.berth.engine.container.model.HostConfig;
+import dev.berth.engine.container.stats.StatsSampler;
+import dev.berth.engine.container.stats.StatsStreamer;
 import dev.berth.engine.errors.InvalidArgumentException;
 import dev.berth.oci.Json;
 import java.io.IOException;
@@ -24,7 +26,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
-/** The container lifecycle endpoints: create, start, stop, kill, restart, remove, rename, pause, update, wait. */
+/**
+ * The container lifecycle endpoints: create, start, stop, kill, restart, remove, rename, pause, update, wait;
+ * and the read-only views list, inspect, top, stats.
+ */
 public final class ContainerRoutes {
     private final ContainerService service;
     private final ContainerViews views;
@@ -53,6 +58,8 @@ public final class ContainerRoutes {
         r.post("/containers/{name}/update", this::update);
         r.post("/containers/{name}/wait", this::await);
         r.get("/containers/{name}/top", new TopRoute(service)::handle);
+        StatsStreamer stats = new StatsStreamer(StatsSampler.forHost());
+        r.get("/containers/{name}/stats", new StatsRoute(service, stats)::handle);
         r.delete("/containers/{name}", (req, res) -> noContent(res, () -> service.remove(container(req),
                 req.flag("force", false))));
     }
