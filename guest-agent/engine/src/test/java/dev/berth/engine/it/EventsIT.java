@@ -97,7 +97,8 @@ class EventsIT {
                 f.busybox, "true").trim();
         d.ok("run", "-d", "--pull", "never", "--network", "none", "--name", name + "-other", f.busybox, "true");
         d.ok("wait", name, name + "-other");
-        d.ok("rm", name, name + "-other");
+        d.ok("rm", name); // one at a time: `docker rm a b` removes both at once, in no fixed order
+        d.ok("rm", name + "-other");
         Thread.sleep(100);
         Instant until = Instant.now();
         Map<String, List<String>> out = new LinkedHashMap<>();

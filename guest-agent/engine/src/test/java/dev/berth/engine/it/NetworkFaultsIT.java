@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,6 +40,13 @@ class NetworkFaultsIT {
     @BeforeEach
     void fixture() {
         docker = ENV.get().cli();
+    }
+
+    /** A failed test must not leave containers or networks that the leak census would then count. */
+    @AfterEach
+    void clean() throws Exception {
+        ContainerChecks.removeAll(docker);
+        docker.run("network", "prune", "-f");
     }
 
     static Processes.Result sh(String script) throws Exception {
