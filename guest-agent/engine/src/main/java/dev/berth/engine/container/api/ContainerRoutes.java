@@ -54,7 +54,7 @@ public final class ContainerRoutes {
         r.post("/containers/{name}/wait", this::await);
         r.get("/containers/{name}/top", new TopRoute(service)::handle);
         r.delete("/containers/{name}", (req, res) -> noContent(res, () -> service.remove(container(req),
-                req.flag("force", false))));
+                req.flag("force", false), req.flag("v", false))));
     }
 
     private interface Action {
