@@ -41,6 +41,7 @@ import dev.berth.engine.system.DiskUsageRoutes;
 import dev.berth.engine.system.SystemRoutes;
 import dev.berth.engine.network.NetworkDomain;
 import dev.berth.engine.network.NetworkViews;
+import dev.berth.engine.volume.VolumeDomain;
 import dev.berth.monitor.MonitorBinary;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,14 +73,18 @@ public final class Engine implements AutoCloseable {
         EventBus events = new EventBus();
         images = openImages(events);
         network = NetworkDomain.open(config.root(), config.network(), events);
-        ContainerService containers = openContainers(events, network.setup());
+        ContainerStore containerStore = new ContainerStore(config.root());
+        VolumeDomain volumes = VolumeDomain.open(config.root(), containerStore, events);
+        ContainerService containers = openContainers(events, network.setup(), containerStore,
+                volumes.containerVolumes());
         NetworkViews networkViews = network.views(containers.context().store());
-        ContainerViews containerViews = new ContainerViews(networkViews, ContainerViews.MountView.NONE);
+        ContainerViews containerViews = new ContainerViews(networkViews, volumes.containerVolumes());
         Router router = new Router();
         network.register(router, containers.context().store(), networkViews);
+        volumes.register(router);
         new SystemRoutes(config, images, containers).register(router);
         new EventRoutes(events).register(router);
-        new DiskUsageRoutes(images, containers, containerViews).register(router);
+        new DiskUsageRoutes(images, containers, containerViews, volumes::usage).register(router);
         registerImageRoutes(router, containers);
         registerContainerRoutes(router, containers, containerViews);
         network.recover(containers.context().store());
@@ -115,14 +120,15 @@ public final class Engine implements AutoCloseable {
      * The container domain: the monitor binary installed next to the data (containers keep running it while
      * the engine is replaced), the runtimes found here, and the stored containers.
      */
-    private ContainerService openContainers(EventBus events, NetworkSetup networkSetup) throws IOException {
+    private ContainerService openContainers(EventBus events, NetworkSetup networkSetup, ContainerStore store,
+            MountSetup mounts) throws IOException {
         Path root = config.root();
         Path monitor = MonitorBinary.install(root.resolve("bin"));
         Path emptyLayer = Files.createDirectories(root.resolve("empty"));
         Path tini = Path.of("/usr/bin/tini-static");
-        ContainerContext ctx = new ContainerContext(root, new ContainerStore(root), images,
+        ContainerContext ctx = new ContainerContext(root, store, images,
                 new Runtimes(root.resolve("runtimes")), new MonitorLauncher(monitor), new ContainerEvents(events),
-                new AttachRegistry(), MountSetup.NONE, Files.isExecutable(tini) ? tini : null, emptyLayer);
+                new AttachRegistry(), mounts, Files.isExecutable(tini) ? tini : null, emptyLayer);
         return new ContainerService(ctx, networkSetup);
     }
 

@@ -45,7 +45,8 @@ public final class ContainerService implements ExitHandler.Followup, ImageUsers 
     public ContainerService(ContainerContext ctx, NetworkSetup network) {
         this.ctx = ctx;
         this.exits = new ExitHandler(ctx, network);
-        this.creator = new CreateContainer(ctx.store(), ctx.images(), ctx.runtimes(), ctx.events(), network);
+        this.creator = new CreateContainer(ctx.store(), ctx.images(), ctx.runtimes(), ctx.events(), network,
+                ctx.mounts());
         this.starter = new StartContainer(ctx, network, exits);
         this.stopper = new StopContainer(ctx);
         this.remover = new RemoveContainer(ctx, exits);
@@ -93,7 +94,7 @@ public final class ContainerService implements ExitHandler.Followup, ImageUsers 
         } catch (EngineException | IOException failed) {
             if (c.record().hostConfig().isAutoRemove() && !c.state().running()) {
                 try {
-                    remove(c, true); // --rm: dockerd removes a container whose start failed (the CLI waits for it)
+                    remove(c, true, true); // --rm: dockerd removes a container whose start failed (the CLI waits for it)
                 } catch (EngineException | IOException alsoFailed) {
                     failed.addSuppressed(alsoFailed);
                 }
@@ -122,7 +123,12 @@ public final class ContainerService implements ExitHandler.Followup, ImageUsers 
     }
 
     public void remove(Container c, boolean force) throws IOException {
-        remover.remove(c, force);
+        remove(c, force, false);
+    }
+
+    /** {@code docker rm [-f] [-v]}: {@code volumes} removes the container's anonymous volumes with it. */
+    public void remove(Container c, boolean force, boolean volumes) throws IOException {
+        remover.remove(c, force, volumes);
         execs.forget(c);
     }
 
@@ -166,9 +172,10 @@ public final class ContainerService implements ExitHandler.Followup, ImageUsers 
         starter.start(c);
     }
 
+    /** {@code --rm} after an exit: anonymous volumes go with the container, as dockerd's auto-remove does. */
     @Override
     public void remove(Container c) throws IOException {
-        remove(c, false);
+        remove(c, false, true);
     }
 
     @Override

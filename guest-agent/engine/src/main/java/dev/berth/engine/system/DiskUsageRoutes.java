@@ -24,11 +24,19 @@ public final class DiskUsageRoutes {
     private final ImageViews views;
     private final ContainerService containers;
     private final ContainerViews containerViews;
+    private final VolumeUsage volumes;
 
-    public DiskUsageRoutes(ImageService images, ContainerService containers, ContainerViews containerViews) {
+    /** The volumes section: each volume's view with {@code UsageData} (reference count and size). */
+    public interface VolumeUsage {
+        List<Map<String, Object>> usage() throws IOException;
+    }
+
+    public DiskUsageRoutes(ImageService images, ContainerService containers, ContainerViews containerViews,
+            VolumeUsage volumes) {
         this.images = images;
         this.containers = containers;
         this.containerViews = containerViews;
+        this.volumes = volumes;
         this.views = new ImageViews(images);
     }
 
@@ -62,7 +70,7 @@ public final class DiskUsageRoutes {
         out.put("LayersSize", layersSize);
         out.put("Images", imgs);
         out.put("Containers", containerSummaries());
-        out.put("Volumes", List.of());
+        out.put("Volumes", volumes.usage());
         out.put("BuildCache", List.of());
         out.put("BuilderSize", 0);
         res.json(200, out);

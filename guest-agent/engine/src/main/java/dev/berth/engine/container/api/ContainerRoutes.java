@@ -61,7 +61,7 @@ public final class ContainerRoutes {
         StatsStreamer stats = new StatsStreamer(StatsSampler.forHost());
         r.get("/containers/{name}/stats", new StatsRoute(service, stats)::handle);
         r.delete("/containers/{name}", (req, res) -> noContent(res, () -> service.remove(container(req),
-                req.flag("force", false))));
+                req.flag("force", false), req.flag("v", false))));
     }
 
     private interface Action {

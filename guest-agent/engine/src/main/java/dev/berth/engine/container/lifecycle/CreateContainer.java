@@ -6,6 +6,7 @@ import dev.berth.engine.container.ContainerEvents;
 import dev.berth.engine.container.ContainerNames;
 import dev.berth.engine.container.ContainerStore;
 import dev.berth.engine.container.HostConfigs;
+import dev.berth.engine.container.MountSetup;
 import dev.berth.engine.container.NetworkSetup;
 import dev.berth.engine.container.model.ContainerConfig;
 import dev.berth.engine.container.model.ContainerRecord;
@@ -31,14 +32,16 @@ public final class CreateContainer {
     private final Runtimes runtimes;
     private final ContainerEvents events;
     private final NetworkSetup network;
+    private final MountSetup mounts;
 
     public CreateContainer(ContainerStore store, ImageService images, Runtimes runtimes, ContainerEvents events,
-            NetworkSetup network) {
+            NetworkSetup network, MountSetup mounts) {
         this.store = store;
         this.images = images;
         this.runtimes = runtimes;
         this.events = events;
         this.network = network;
+        this.mounts = mounts;
     }
 
     public Container create(String requestedName, CreateRequest req) throws IOException {
@@ -62,7 +65,14 @@ public final class CreateContainer {
                 argv.get(0), argv.subList(1, argv.size()), merged, host, image.diffIds(),
                 req.networkingConfig == null ? null : req.networkingConfig.endpointsConfig(), runtime);
         network.validate(record);
+        mounts.validate(record);
         Container c = named ? store.add(record) : addWithFreeName(record);
+        try {
+            mounts.created(c);
+        } catch (IOException | RuntimeException e) {
+            store.remove(c); // a container whose volumes could not be made is not created
+            throw e;
+        }
         events.publish(c, "create");
         return c;
     }

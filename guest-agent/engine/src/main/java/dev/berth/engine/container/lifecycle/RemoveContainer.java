@@ -22,7 +22,7 @@ public final class RemoveContainer {
         this.exits = exits;
     }
 
-    public void remove(Container c, boolean force) throws IOException {
+    public void remove(Container c, boolean force, boolean volumes) throws IOException {
         if (c.state().running() || c.state().restarting()) {
             if (!force) {
                 throw new ConflictException("You cannot remove a running container " + c.id()
@@ -44,6 +44,7 @@ public final class RemoveContainer {
         } finally {
             c.lock().unlock();
         }
+        ctx.mounts().removed(c, volumes);
         ctx.events().publish(c, "destroy");
     }
 

@@ -116,7 +116,7 @@ public final class StartContainer {
         List<SpecInput.MountSpec> mounts = new ArrayList<>(List.of(
                 bind(p.hostnameFile(), "/etc/hostname"), bind(p.hostsFile(), "/etc/hosts"),
                 bind(p.resolvConf(), "/etc/resolv.conf")));
-        mounts.addAll(ctx.mounts().mountsFor(c));
+        mounts.addAll(ctx.mounts().prepare(c));
         SpecInput in = SpecInputs.forContainer(r, p, user, env, mounts, namespaces(r, netns), ctx.initBinary());
         Files.createDirectories(p.bundle());
         AtomicFiles.write(p.bundle().resolve("config.json"), SpecBuilder.containerSpec(in));
