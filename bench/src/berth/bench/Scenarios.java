@@ -23,7 +23,9 @@ final class Scenarios {
                 new ContainerScenarios.Memory100(),
                 new ContainerScenarios.ExecTrue(),
                 new NetworkScenarios.Throughput(),
-                new NetworkScenarios.ConnectionSetup());
+                new NetworkScenarios.ConnectionSetup(),
+                new VolumeScenarios.SequentialIo(false),
+                new VolumeScenarios.SequentialIo(true));
     }
 
     /**
