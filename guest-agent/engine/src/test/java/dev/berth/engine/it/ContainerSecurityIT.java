@@ -251,7 +251,7 @@ class ContainerSecurityIT {
 
     /**
      * The container's processes ("pid (name) state", the looking shell left out) once the orphan has exited:
-     * polled until just one sleep is left asleep (the command) and no shell but the looking one remains, so
+     * polled until just one sleep is left alive (the command) and no shell but the looking one remains, so
      * the orphan is a zombie or gone; no fixed sleep decides the outcome.
      */
     private static List<String> zombieStory(DockerCli d, List<String> flags) throws Exception {
@@ -264,8 +264,9 @@ class ContainerSecurityIT {
                 List<String> ps = lines.stream().skip(1).filter(l -> !l.startsWith(lines.get(0) + " "))
                         .map(l -> String.join(" ", List.of(l.split(" ")).subList(0, 3))).sorted().toList();
                 last.set(0, ps);
+                // done when the orphan no longer runs (state R, S or D): only the command's sleep is alive
                 return ps.stream().noneMatch(l -> l.contains("(sh)"))
-                        && ps.stream().filter(l -> l.contains("(sleep) S")).count() == 1;
+                        && ps.stream().filter(l -> l.contains("(sleep)") && !l.endsWith(" Z")).count() == 1;
             });
             return last.get(0);
         } finally {

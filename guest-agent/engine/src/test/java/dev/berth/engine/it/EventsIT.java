@@ -95,8 +95,9 @@ class EventsIT {
         Instant since = Instant.now();
         String id = d.ok("run", "-d", "--pull", "never", "--network", "none", "--name", name, "--label", "mine=1",
                 f.busybox, "true").trim();
+        d.ok("wait", name); // one after the other: two containers' events would otherwise interleave by chance
         d.ok("run", "-d", "--pull", "never", "--network", "none", "--name", name + "-other", f.busybox, "true");
-        d.ok("wait", name, name + "-other");
+        d.ok("wait", name + "-other");
         d.ok("rm", name); // one at a time: `docker rm a b` removes both at once, in no fixed order
         d.ok("rm", name + "-other");
         Thread.sleep(100);
