@@ -1,7 +1,9 @@
 package dev.berth.engine;
 
-import java.io.IOException;
+import dev.berth.api.launch.EngineLaunch;
 import dev.berth.engine.network.NetworkSettings;
+import dev.berth.engine.network.NetworkUninstall;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +23,20 @@ import java.util.concurrent.CountDownLatch;
  *   --pull-retry-delay-ms N     wait before retry n of a layer download is n × N ms (default 1000)
  *   --free-space-reserve-mb N   pulls stop before the data disk has less than N MiB free (default 256)
  *   --max-layer-mb N            a layer may expand to at most N MiB (default 65536: a decompression-bomb bound)
+ *   --bridge-subnet CIDR        the default bridge's subnet (default: the first free /16 from 10.209.0.0)
+ *   --default-bind-ip IP        host address of published ports without one (default 0.0.0.0)
+ *   --network-prefix P          names of this engine's bridges, namespaces and firewall table (default berth)
  * </pre>
+ * {@code --uninstall-network [--network-prefix P]} instead removes what an engine left on the host's network.
  */
 public final class EngineMain {
     private EngineMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(EngineLaunch.UNINSTALL_NETWORK)) {
+            uninstallNetwork(args);
+            return;
+        }
         EngineConfig config;
         try {
             config = parse(args);
@@ -56,6 +66,22 @@ public final class EngineMain {
             stopped.countDown();
         }, "engine-shutdown"));
         stopped.await();
+    }
+
+    /**
+     * {@code --uninstall-network [--network-prefix P]}: removes the bridges, namespaces and firewall rules an
+     * engine with that prefix left on the host, prints them, and exits (the engine is not started).
+     */
+    private static void uninstallNetwork(String[] args) throws IOException {
+        String prefix = null;
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            if (args[i].equals("--network-prefix")) {
+                prefix = args[i + 1];
+            }
+        }
+        for (String removed : NetworkUninstall.removeHostState(prefix)) {
+            System.out.println("removed " + removed);
+        }
     }
 
     static EngineConfig parse(String[] args) {

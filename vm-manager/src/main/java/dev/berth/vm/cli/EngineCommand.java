@@ -7,11 +7,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code berth engine start|stop|status|env|logs}. */
+/** {@code berth engine start|stop|status|env|logs|uninstall}. */
 @Command(name = "engine", mixinStandardHelpOptions = true,
         description = "Start, stop and locate the container engine.",
         subcommands = {EngineCommand.Start.class, EngineCommand.Stop.class, EngineCommand.Status.class,
-                EngineCommand.Env.class, EngineCommand.Logs.class})
+                EngineCommand.Env.class, EngineCommand.Logs.class, EngineCommand.Uninstall.class})
 final class EngineCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -50,6 +50,18 @@ final class EngineCommand implements Runnable {
             }
             backend.stop();
             System.out.println("engine stopped");
+            return 0;
+        }
+    }
+
+    @Command(name = "uninstall", mixinStandardHelpOptions = true,
+            description = "Stop every container and the engine, and remove the engine's network bridges, "
+                    + "namespaces and firewall rules from this machine. Images, containers and volumes stay in "
+                    + "the engine's data root, which it names; delete that folder to remove them too.")
+    static final class Uninstall implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            BerthCli.backend().uninstall().forEach(System.out::println);
             return 0;
         }
     }

@@ -16,6 +16,12 @@ public interface EngineBackend {
 
     EngineStatus status();
 
+    /**
+     * Stops every container and the engine, and removes what the engine put on this machine besides its data
+     * (network bridges, namespaces and firewall rules on Linux). Returns what was done, a line each.
+     */
+    java.util.List<String> uninstall() throws IOException, InterruptedException;
+
     /** The value for {@code DOCKER_HOST} that reaches this engine. */
     String dockerHost();
 

@@ -74,12 +74,27 @@ public final class HostEngineBackend implements EngineBackend {
         if (paths.socketOwner() != null) {
             cmd.addAll(List.of("--socket-owner", paths.socketOwner()));
         }
-        // a second engine on one machine (tests, side-by-side installs) names its bridges and rules apart
-        String prefix = System.getenv("BERTH_NETWORK_PREFIX");
-        if (prefix != null && !prefix.isBlank()) {
+        String prefix = networkPrefix();
+        if (prefix != null) {
             cmd.addAll(List.of("--network-prefix", prefix));
         }
         return cmd;
+    }
+
+    /**
+     * {@code BERTH_NETWORK_PREFIX}: a second engine on one machine (tests, side-by-side installs) names its
+     * bridges and rules apart; null for the default.
+     */
+    static String networkPrefix() {
+        String prefix = System.getenv("BERTH_NETWORK_PREFIX");
+        return prefix == null || prefix.isBlank() ? null : prefix;
+    }
+
+    @Override
+    public List<String> uninstall() throws IOException, InterruptedException {
+        List<String> done = new ArrayList<>(new HostUninstall(this, client).run());
+        done.add("kept images, containers and volumes in " + paths.engineRoot() + " (delete it to remove them)");
+        return done;
     }
 
     @Override

@@ -25,6 +25,12 @@ final class UnsupportedBackend implements EngineBackend {
     }
 
     @Override
+    public java.util.List<String> uninstall() throws IOException {
+        start();
+        return java.util.List.of();
+    }
+
+    @Override
     public EngineStatus status() {
         return EngineStatus.stopped(dockerHost());
     }

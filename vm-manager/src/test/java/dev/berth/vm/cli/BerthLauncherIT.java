@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.NetworkLeftovers;
 import dev.berth.testkit.Processes;
+import dev.berth.testkit.RegistryFixture;
 import dev.berth.testkit.Requirements;
 import dev.berth.testkit.TempDirs;
 import java.nio.file.Files;
@@ -134,5 +135,36 @@ class BerthLauncherIT {
         Processes.Result stopped = berth(Map.of("BERTH_HOME", home.resolve("elsewhere").toString()), "run",
                 "hello-world");
         assertEquals(125, stopped.exitCode(), "without an engine: 125 and a hint");
+    }
+
+    /** Uninstall stops what runs and leaves none of the engine's bridges, namespaces or rules on the host. */
+    @Test
+    void uninstallStopsContainersAndRemovesTheEnginesNetworkState() throws Exception {
+        Requirements.requireRoot();
+        Requirements.requireDockerCli();
+        Requirements.requireRegistry();
+        berth(Map.of(), "engine", "start").requireSuccess();
+        DockerCli docker = DockerCli.forHost("unix://" + home.resolve("run/docker.sock"));
+        String id;
+        try (RegistryFixture registry = RegistryFixture.startWithFixtures()) {
+            docker.ok("network", "create", "mine");
+            id = docker.ok("run", "-d", "--network", "mine", "-p", "0:80", registry.host() + "/web").trim();
+        }
+        assertTrue(Files.exists(Path.of("/sys/class/net", networkPrefix + "0")), "the default bridge exists");
+
+        Processes.Result r = berth(Map.of(), "engine", "uninstall");
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stdout().contains("stopped container " + id.substring(0, 12)), r.stdout());
+        assertTrue(r.stdout().contains("kept images, containers and volumes in "), r.stdout());
+        assertEquals(3, berth(Map.of(), "engine", "status").exitCode(), "the engine is stopped");
+        try (var links = Files.list(Path.of("/sys/class/net"))) {
+            assertEquals(List.of(), links.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(networkPrefix)).toList(), "no bridge is left");
+        }
+        assertTrue(!Files.exists(Path.of("/run/netns", networkPrefix + "-" + id.substring(0, 12))));
+        assertTrue(Processes.run(List.of("nft", "list", "table", "inet", networkPrefix), Duration.ofSeconds(30))
+                .exitCode() != 0, "the firewall table is gone");
+        assertTrue(!Processes.run(List.of("iptables", "-S"), Duration.ofSeconds(30)).stdout()
+                .contains("--comment " + networkPrefix + " "), "no iptables rule of ours is left");
     }
 }

@@ -93,6 +93,11 @@ public final class ContainerClient {
         expect(engine.send("POST", EngineClient.versioned("/containers/" + id + "/start"), null, null), 204, 304);
     }
 
+    /** Stops a container as {@code docker stop} does (SIGTERM, then SIGKILL after its stop timeout). */
+    public void stop(String id) throws IOException {
+        expect(engine.send("POST", EngineClient.versioned("/containers/" + id + "/stop"), null, null), 204, 304);
+    }
+
     public void remove(String id, boolean force) throws IOException {
         expect(engine.send("DELETE", EngineClient.versioned("/containers/" + id + "?force=" + (force ? 1 : 0)),
                 null, null), 204);

@@ -9,6 +9,9 @@ import java.util.List;
 public final class EngineLaunch {
     public static final String MAIN_CLASS = "dev.berth.engine.EngineMain";
 
+    /** The first argument that makes the engine main remove its network state from the host and exit. */
+    public static final String UNINSTALL_NETWORK = "--uninstall-network";
+
     /**
      * SerialGC and a 16 MiB initial heap that is given back when idle: the engine mostly waits, and the JVM's
      * default initial heap (1/64 of RAM) would make it look large at rest. C2 stays on: layer hashing and
