@@ -66,7 +66,7 @@ final class VolumeScenarios {
                         t.cli().ok("volume", "create", "bench-io");
                     }
                 }
-                int rounds = Math.max(3, iterations / 2);
+                int rounds = Math.max(5, iterations / 2);
                 for (int i = 0; i < rounds; i++) {
                     measureHost(hostDir, write, read);
                     for (Engines.Target t : engines.all()) {
@@ -88,11 +88,16 @@ final class VolumeScenarios {
             Outcome o = Outcome.of(name(), "MB/s write", write, "berth ≥ 0.95× the host (no VM on Linux)");
             double hostWrite = Outcome.median(write.get("host"));
             double hostRead = Outcome.median(read.get("host"));
+            // cold reads on a VM's virtual disk vary run to run (the host's own alternate 2×): best-of shows
+            // what each path can do, the median what it usually does
+            double hostBestRead = read.get("host").stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
             for (String engine : write.keySet()) {
                 double w = Outcome.median(write.get(engine));
                 double r = Outcome.median(read.get(engine));
-                o.note(String.format("%s: write %.0f MB/s (%.2f× host), cold read %.0f MB/s (%.2f× host)", engine, w,
-                        w / hostWrite, r, r / hostRead));
+                double best = read.get(engine).stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+                o.note(String.format("%s: write %.0f MB/s (%.2f× host), cold read %.0f MB/s (%.2f× host; best %.0f "
+                        + "MB/s, %.2f× the host's best)", engine, w, w / hostWrite, r, r / hostRead, best,
+                        best / hostBestRead));
             }
             return o;
         }
