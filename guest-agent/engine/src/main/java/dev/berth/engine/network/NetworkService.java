@@ -8,6 +8,7 @@ import dev.berth.engine.events.EventBus;
 import dev.berth.engine.network.dns.DnsServer;
 import dev.berth.engine.network.dns.Upstreams;
 import dev.berth.engine.network.firewall.Firewall;
+import dev.berth.engine.network.link.BoundAddresses;
 import dev.berth.engine.network.link.HostRoutes;
 import dev.berth.engine.network.link.Links;
 import dev.berth.engine.network.model.CreateNetworkRequest;
@@ -187,9 +188,10 @@ public final class NetworkService {
         return gw;
     }
 
-    /** A subnet no network of any engine here and no route of the host uses. */
+    /** A subnet no network of any engine here, no route of the host and no bound socket uses. */
     private Subnet freeSubnet() throws IOException {
         List<Subnet> taken = new ArrayList<>(HostRoutes.routed(settings.prefix()));
+        taken.addAll(BoundAddresses.udp());
         for (NetworkRecord n : store.all()) {
             if (n.subnet() != null) {
                 taken.add(Subnet.parse(n.subnet()));
