@@ -140,36 +140,38 @@ public final class BridgeDriver implements NetworkSetup {
 
     @Override
     public void release(Container c) {
+        ports.withdraw(c.id());
+        names.remove(c.id());
         try {
-            Optional<Attachment> stored = endpoints.get(c.id());
-            ports.withdraw(c.id());
-            names.remove(c.id());
-            if (stored.isEmpty()) {
-                return;
-            }
-            Attachment a = stored.get();
-            quietly(c, () -> Links.deleteNetns(a.netns()));
-            for (Endpoint e : a.endpoints()) {
-                quietly(c, () -> Links.deleteLink(e.hostInterface())); // normally gone with the namespace
-                // the address and the record are freed even when an interface would not go: a leaked
-                // interface costs a name, a leaked address would eventually exhaust the subnet
-                networks.ipam().release(networks.get(e.networkId()), e.ip());
-            }
-            endpoints.delete(c.id());
+            endpoints.get(c.id()).ifPresent(this::free);
         } catch (IOException | RuntimeException e) {
             log.warn("network cleanup of {}: {}", c.id(), e.toString());
         }
+    }
+
+    /**
+     * Deletes an attachment's namespace and interfaces, returns its addresses and drops its record. The
+     * addresses and the record go even when an interface would not: a leaked interface costs a name, a
+     * leaked address would eventually exhaust the subnet.
+     */
+    private void free(Attachment a) {
+        quietly(a, () -> Links.deleteNetns(a.netns()));
+        for (Endpoint e : a.endpoints()) {
+            quietly(a, () -> Links.deleteLink(e.hostInterface())); // normally gone with the namespace
+            networks.find(e.networkId()).ifPresent(n -> networks.ipam().release(n, e.ip()));
+        }
+        quietly(a, () -> endpoints.delete(a.containerId()));
     }
 
     private interface LinkStep {
         void run() throws IOException;
     }
 
-    private static void quietly(Container c, LinkStep step) {
+    private static void quietly(Attachment a, LinkStep step) {
         try {
             step.run();
         } catch (IOException | RuntimeException e) {
-            log.warn("network cleanup of {}: {}", c.id(), e.toString());
+            log.warn("network cleanup of {}: {}", a.containerId(), e.toString());
         }
     }
 
@@ -220,7 +222,7 @@ public final class BridgeDriver implements NetworkSetup {
     public void recover(Predicate<String> running) throws IOException {
         for (Attachment a : endpoints.all()) {
             if (!running.test(a.containerId())) {
-                releaseStored(a);
+                free(a); // not running: its addresses were never reserved in this life
                 continue;
             }
             for (Endpoint e : a.endpoints()) {
@@ -237,18 +239,6 @@ public final class BridgeDriver implements NetworkSetup {
                     log.warn("published ports of {} could not be bound again: {}", a.containerId(), e.getMessage());
                 }
             }
-        }
-    }
-
-    private void releaseStored(Attachment a) {
-        try {
-            Links.deleteNetns(a.netns());
-            for (Endpoint e : a.endpoints()) {
-                Links.deleteLink(e.hostInterface());
-            }
-            endpoints.delete(a.containerId());
-        } catch (IOException | RuntimeException e) {
-            log.warn("cleaning up the network of {}: {}", a.containerId(), e.toString());
         }
     }
 

@@ -57,21 +57,10 @@ final class PortPublisher {
         return out;
     }
 
+    /** A fixed port, the first free one of a range, or any (0-0): the proxy's own allocator decides. */
     private static PortProxy bind(PortPlan.Binding b, Inet4Address target) throws IOException {
-        Protocol proto = Protocol.parse(b.protocol());
-        InetSocketAddress to = new InetSocketAddress(target, b.containerPort());
-        if (b.fromPort() == 0) {
-            return PortProxy.start(proto, new InetSocketAddress(b.hostIp(), 0), to);
-        }
-        for (int port = b.fromPort(); ; port++) {
-            try {
-                return PortProxy.start(proto, new InetSocketAddress(b.hostIp(), port), to);
-            } catch (PortInUseException taken) {
-                if (port >= b.toPort()) {
-                    throw taken;
-                }
-            }
-        }
+        return PortProxy.startInRange(Protocol.parse(b.protocol()), Subnet.parseAddress(b.hostIp()), b.fromPort(),
+                b.toPort(), new InetSocketAddress(target, b.containerPort()), PortProxy.Options.DEFAULTS);
     }
 
     /** Closes a container's proxies (fine if it has none). */
