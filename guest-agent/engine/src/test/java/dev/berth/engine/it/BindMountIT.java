@@ -10,7 +10,6 @@ import dev.berth.testkit.Processes;
 import dev.berth.testkit.SharedFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,12 +38,7 @@ class BindMountIT {
 
     @AfterEach
     void clean() throws Exception {
-        String ids = docker.ok("ps", "-aq");
-        if (!ids.isBlank()) {
-            List<String> rm = new ArrayList<>(List.of("rm", "-f"));
-            rm.addAll(ids.lines().toList());
-            docker.run(rm);
-        }
+        ContainerChecks.removeAll(docker);
     }
 
     @Test

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,12 +38,7 @@ class ContainerRunIT {
 
     @AfterEach
     void removeContainers() throws Exception {
-        String ids = docker.ok("ps", "-aq");
-        if (!ids.isBlank()) {
-            List<String> args = new ArrayList<>(List.of("rm", "-f"));
-            args.addAll(ids.lines().toList());
-            docker.run(args);
-        }
+        ContainerChecks.removeAll(docker);
     }
 
     @Test

@@ -16,7 +16,7 @@ import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.EngineProcess;
 import dev.berth.testkit.Processes;
 import dev.berth.testkit.RegistryFixture;
-import dev.berth.testkit.Requirements;
+import dev.berth.testkit.SharedFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,10 +26,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,16 +51,15 @@ class EngineRestartIT {
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void start() throws Exception {
-        Requirements.requireRoot();
-        Requirements.requireRegistry();
-        Requirements.requireDockerCli();
-        registry = RegistryFixture.startWithFixtures();
-        engine = EngineProcess.start();
+    @RegisterExtension
+    static final SharedFixture<ContainerEngine> ENV = new SharedFixture<>(ContainerEngine::start);
+
+    @BeforeEach
+    void fixture() {
+        registry = ENV.get().registry;
+        engine = ENV.get().engine;
         docker = engine.cli();
         busybox = registry.host() + "/busybox";
-        docker.ok("pull", "-q", busybox);
     }
 
     @AfterEach
@@ -71,16 +70,6 @@ class EngineRestartIT {
             }
             ContainerChecks.removeAll(docker);
             ContainerChecks.assertNothingLeft(engine);
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (engine != null) {
-            engine.close();
-        }
-        if (registry != null) {
-            registry.close();
         }
     }
 

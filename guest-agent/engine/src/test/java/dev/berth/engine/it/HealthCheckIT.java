@@ -13,7 +13,7 @@ import dev.berth.engine.it.ContainerChecks.Ev;
 import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.EngineProcess;
 import dev.berth.testkit.RegistryFixture;
-import dev.berth.testkit.Requirements;
+import dev.berth.testkit.SharedFixture;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,10 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Health checks with the docker CLI: the status in {@code ps} and {@code inspect}, {@code health_status}
@@ -44,16 +44,15 @@ class HealthCheckIT {
     static DockerCli docker;
     static String busybox;
 
-    @BeforeAll
-    static void start() throws Exception {
-        Requirements.requireRoot();
-        Requirements.requireRegistry();
-        Requirements.requireDockerCli();
-        registry = RegistryFixture.startWithFixtures();
-        engine = EngineProcess.start();
+    @RegisterExtension
+    static final SharedFixture<ContainerEngine> ENV = new SharedFixture<>(ContainerEngine::start);
+
+    @BeforeEach
+    void fixture() {
+        registry = ENV.get().registry;
+        engine = ENV.get().engine;
         docker = engine.cli();
         busybox = registry.host() + "/busybox";
-        docker.ok("pull", "-q", busybox);
     }
 
     @AfterEach
@@ -61,16 +60,6 @@ class HealthCheckIT {
         if (engine != null) {
             ContainerChecks.removeAll(docker);
             ContainerChecks.assertNothingLeft(engine);
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (engine != null) {
-            engine.close();
-        }
-        if (registry != null) {
-            registry.close();
         }
     }
 

@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,12 +49,7 @@ class NetworkIT {
 
     @AfterEach
     void clean() throws Exception {
-        String ids = docker.ok("ps", "-aq");
-        if (!ids.isBlank()) {
-            List<String> rm = new ArrayList<>(List.of("rm", "-f"));
-            rm.addAll(ids.lines().toList());
-            docker.run(rm);
-        }
+        ContainerChecks.removeAll(docker);
         docker.run("network", "prune", "-f");
     }
 

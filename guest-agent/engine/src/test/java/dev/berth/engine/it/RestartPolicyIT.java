@@ -15,13 +15,14 @@ import dev.berth.testkit.EngineProcess;
 import dev.berth.testkit.ReferenceDockerd;
 import dev.berth.testkit.RegistryFixture;
 import dev.berth.testkit.Requirements;
+import dev.berth.testkit.SharedFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Restart policies as a docker user sees them: which exits restart, how many times, with Docker's back-off
@@ -34,16 +35,15 @@ class RestartPolicyIT {
     static DockerCli docker;
     static String busybox;
 
-    @BeforeAll
-    static void start() throws Exception {
-        Requirements.requireRoot();
-        Requirements.requireRegistry();
-        Requirements.requireDockerCli();
-        registry = RegistryFixture.startWithFixtures();
-        engine = EngineProcess.start();
+    @RegisterExtension
+    static final SharedFixture<ContainerEngine> ENV = new SharedFixture<>(ContainerEngine::start);
+
+    @BeforeEach
+    void fixture() {
+        registry = ENV.get().registry;
+        engine = ENV.get().engine;
         docker = engine.cli();
         busybox = registry.host() + "/busybox";
-        docker.ok("pull", "-q", busybox);
     }
 
     @AfterEach
@@ -51,16 +51,6 @@ class RestartPolicyIT {
         if (engine != null) {
             ContainerChecks.removeAll(docker);
             ContainerChecks.assertNothingLeft(engine);
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (engine != null) {
-            engine.close();
-        }
-        if (registry != null) {
-            registry.close();
         }
     }
 

@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,12 +39,7 @@ class VolumeIT {
 
     @AfterEach
     void clean() throws Exception {
-        String ids = docker.ok("ps", "-aq");
-        if (!ids.isBlank()) {
-            List<String> rm = new ArrayList<>(List.of("rm", "-f"));
-            rm.addAll(ids.lines().toList());
-            docker.run(rm);
-        }
+        ContainerChecks.removeAll(docker);
         docker.run("volume", "prune", "-af");
     }
 
